@@ -1,0 +1,241 @@
+"""Spanish analysis: how bulletin text and queries become index terms.
+
+Small Whoosh filters composed with ``|``, built on a few pure functions (`fold`, `singular`,
+`stem`) that the query builder and the snippet highlighter call directly, so a query word,
+an indexed word and a highlighted word are always normalized the same way.
+
+Order matters and was measured: accents are folded *before* stemming (stemming first breaks
+unaccented queries), plurals are normalized before Snowball (Snowball alone leaves
+enfermedad→"enfermed" but enfermedades→"enfermedad").
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+from unidecode import unidecode
+from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis.acore import Token
+
+# A word, possibly joined to more words by "-" or "/" ("IMSS-Bienestar", "COVID-19", "599/2023"),
+# or a number with decimal/thousands separators ("3.5", "1,200").
+_TOKEN = re.compile(r"\w+(?:(?:[-/]|[.,](?=\d))\w+)*")
+_PART = re.compile(r"\w+")
+_VOWELS = frozenset("aeiou")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("indexer.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
+@functools.lru_cache(maxsize=None)
+def stopwords() -> frozenset[str]:
+    """The curated, accent-folded stopword list from ``data/stopwords-es.txt``."""
+    return frozenset(_data_lines("stopwords-es.txt"))
+
+
+@functools.lru_cache(maxsize=None)
+def _singular_exceptions() -> frozenset[str]:
+    return frozenset(_data_lines("singular-s.txt"))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def fold(word: str) -> str:
+    """Lowercase and strip accents, ñ included: "Niñas" → "ninas", "VACUNACIÓN" → "vacunacion"."""
+    lowered = word.lower()
+    if lowered.isascii():
+        return lowered
+    return unidecode(lowered).replace(" ", "")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def fold_keep_enye(word: str) -> str:
+    """Like `fold` but keeps ñ, so "año" and "ano" stay different words in the exact-form field."""
+    lowered = word.lower()
+    if lowered.isascii():
+        return lowered
+    return "ñ".join(fold(part) for part in unicodedata.normalize("NFC", lowered).split("ñ"))
+
+
+def singular(word: str) -> str:
+    """Spanish plural → singular on folded words, in the spirit of Lucene's SpanishPluralStemFilter.
+
+    Only has to make a plural and its singular meet; Snowball runs afterwards.
+    """
+    n = len(word)
+    if n < 4 or word[-1] != "s" or word in _singular_exceptions() or word.endswith(("sis", "itis")):
+        return word
+    before = word[-2]
+    if before != "e":
+        return word[:-1]  # casas → casa, niños → niño, clubs → club
+    stem_end = word[-3]
+    if stem_end == "c":  # luces → luz, veces → vez; dulces → dulce
+        return word[:-3] + "z" if word[-4] in _VOWELS else word[:-1]
+    if stem_end == "s":  # países → país (listed), clases → clase
+        return word[:-2] if word[:-2] in _singular_exceptions() else word[:-1]
+    if stem_end in "lrndyz" and word[-4] in _VOWELS:
+        # ciudades → ciudad, mujeres → mujer, acciones → acción, leyes → ley; but madres → madre
+        return word[:-2]
+    return word[:-1]  # presidentes → presidente, viajes → viaje, héroes → héroe
+
+
+@functools.lru_cache(maxsize=None)
+def _snowball():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("spanish")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def stem(folded: str) -> str:
+    """Index term of a folded word: plural normalized, then Snowball Spanish. Numbers stay as they are."""
+    if not folded.isalpha():
+        return folded
+    return _snowball().stemWord(singular(folded))
+
+
+def is_acronym(text: str) -> bool:
+    """"CENSIDA", "SE", "IMSS": two or more letters, all capitals."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    return letters >= 2 and text.isupper()
+
+
+def word_spans(text: str):
+    """(start, end, word) of every token in `text` (compounds whole), for highlighting and queries."""
+    for match in _TOKEN.finditer(text):
+        yield match.start(), match.end(), match.group(0)
+
+
+def split_compound(word: str) -> list[str]:
+    """"IMSS-Bienestar" → ["IMSS", "Bienestar"]; a plain word → [word]."""
+    return _PART.findall(word)
+
+
+def _shouting_flags(words: list[str], run: int = 3) -> list[bool]:
+    """True for words inside a run of `run` or more words in capitals (a headline, a logo line)."""
+    flags = [False] * len(words)
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and is_acronym(words[end]):
+            end += 1
+        if end - start >= run:
+            flags[start:end] = [True] * (end - start)
+        start = end + 1 if end == start else end
+    return flags
+
+
+class SpanishTokenizer(Tokenizer):
+    """Words plus compounds kept whole *and* split, with an acronym flag.
+
+    "IMSS-Bienestar" yields "IMSS-Bienestar" and, at the same and next positions, "IMSS" and
+    "Bienestar", so both the whole name and its parts are findable, and a phrase of the parts
+    ("imss bienestar") matches. A word in capitals is flagged as an acronym unless it sits in a
+    run of three or more words in capitals (an ALL-CAPS headline is shouting, not acronyms).
+    """
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not unicodedata.is_normalized("NFC", value):  # decomposed accents would split words
+            value = unicodedata.normalize("NFC", value)
+        matches = list(_TOKEN.finditer(value))
+        shouting = _shouting_flags([m.group(0) for m in matches])
+        pos = start_pos
+        for i, match in enumerate(matches):
+            word = match.group(0)
+            parts = list(_PART.finditer(word)) if len(word) > 1 and not word.isalnum() else None
+            if parts and len(parts) > 1:
+                t.compound = True
+                t.acronym = False
+                t.text = word
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = word
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + match.start()
+                    t.endchar = start_char + match.end()
+                yield t
+                spans = [(p.group(0), match.start() + p.start(), match.start() + p.end()) for p in parts]
+            else:
+                spans = [(word, match.start(), match.end())]
+            for part, start, end in spans:
+                t.compound = False
+                t.acronym = not shouting[i] and is_acronym(part)
+                t.text = part
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = part
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + start
+                    t.endchar = start_char + end
+                yield t
+                pos += 1
+
+
+class FoldFilter(Filter):
+    """Lowercase and fold accents; `keep_enye` keeps ñ for the exact-form field."""
+
+    def __init__(self, keep_enye: bool = False):
+        self.keep_enye = keep_enye
+
+    def __call__(self, tokens):
+        folder = fold_keep_enye if self.keep_enye else fold
+        for t in tokens:
+            t.text = folder(t.text)
+            yield t
+
+
+class SpanishStopFilter(Filter):
+    """Drops curated stopwords, but never an acronym ("SE" is Secretaría de Economía)."""
+
+    def __call__(self, tokens):
+        stops = stopwords()
+        for t in tokens:
+            if t.text in stops and not getattr(t, "acronym", False) and not getattr(t, "compound", False):
+                if t.removestops:
+                    continue
+                t.stopped = True
+            yield t
+
+
+class SpanishStemFilter(Filter):
+    """Plural normalization + Snowball Spanish; acronyms and compounds are left whole."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not (getattr(t, "acronym", False) or getattr(t, "compound", False)):
+                t.text = stem(t.text)
+            yield t
+
+
+def bulletin_analyzer():
+    """Analyzer of the `title` and `body` fields: folded, stopped, stemmed."""
+    return SpanishTokenizer() | FoldFilter() | SpanishStopFilter() | SpanishStemFilter()
+
+
+def exact_analyzer():
+    """Analyzer of the `exact` field: folded except ñ, unstemmed, so exact forms can rank first."""
+    return SpanishTokenizer() | FoldFilter(keep_enye=True) | SpanishStopFilter()
+
+
+def index_term(word: str) -> str:
+    """The stemmed-field term for one query or text word (no compound splitting)."""
+    folded = fold(word)
+    if is_acronym(word):
+        return folded
+    return stem(folded)

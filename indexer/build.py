@@ -1,0 +1,393 @@
+"""Index stage: turn a corpus folder into a live index generation (full build or incremental update).
+
+Reading and extraction run in worker processes; near-duplicate files are merged into one document;
+the result is written into a fresh generation and published atomically (see `store`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+
+from . import duplicates, store
+from .analysis import fold
+from .document import Metadata, Unreadable
+from .extract import extract_metadata
+from .schema import SCHEMA_VERSION, bulletin_schema
+from .sources import iter_corpus, read_bulletin
+
+# Formats preferred as the text shown for a group of duplicate files.
+_FORMAT_RANK = {".md": 0, ".markdown": 0, ".txt": 1, ".docx": 2, ".html": 3, ".htm": 3, ".pdf": 4}
+_PARALLEL_FROM = 24  # below this many files a process pool costs more than it saves
+
+
+@dataclass
+class BulletinFile:
+    """One readable bulletin file, ready to be written (alone or merged with its duplicates)."""
+
+    path: str  # relative to the corpus root, with forward slashes
+    size: int
+    mtime_ns: int
+    sha1: str
+    text: str
+    metadata: Metadata
+    sketch: dict
+
+    def manifest_entry(self, doc_id: str) -> dict:
+        return {"size": self.size, "mtime_ns": self.mtime_ns, "sha1": self.sha1, "doc": doc_id,
+                "sketch": self.sketch}
+
+
+@dataclass
+class BuildReport:
+    """What a build or update did, for the CLI summary and `--json`."""
+
+    mode: str = "build"
+    documents: int = 0  # documents in the index after the run
+    files: int = 0  # readable bulletin files in the corpus
+    merged: int = 0  # files folded into another file's document as near-duplicates
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    generation: str | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "mode": self.mode, "documents": self.documents, "files": self.files, "merged": self.merged,
+            "added": self.added, "updated": self.updated, "removed": self.removed,
+            "unchanged": self.unchanged, "seconds": round(self.seconds, 3), "generation": self.generation,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "warnings": [{"path": p, "warning": w} for p, w in self.warnings],
+        }
+
+
+def bulletin_id(path: str) -> str:
+    """Stable, URL-safe id: a readable slug of the file name plus a hash of its corpus path."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(Path(path).stem))[:48].strip("-") or "boletin"
+    digest = hashlib.blake2b(path.encode("utf-8"), digest_size=4).hexdigest()
+    return f"{slug}-{digest}"
+
+
+def load_file(root: Path, path: str) -> BulletinFile | tuple[str, str]:
+    """Read, extract and sketch one file; a (path, reason) pair when it cannot be a bulletin.
+
+    Runs in worker processes, so it must never raise.
+    """
+    full = root / path
+    try:
+        stat = full.stat()
+        digest = _sha1(full)
+        source = read_bulletin(full)
+        if not source.text.strip():
+            raise Unreadable("sin texto")
+        metadata = extract_metadata(source, path)
+        metadata.warnings = list(source.warnings) + list(metadata.warnings)
+        return BulletinFile(path, stat.st_size, stat.st_mtime_ns, digest, source.text, metadata,
+                            duplicates.sketch(source.text))
+    except Unreadable as exc:
+        return path, str(exc) or "ilegible"
+    except FileNotFoundError:
+        return path, "desapareció durante la lectura"
+    except Exception as exc:  # a bad file never stops a build
+        return path, f"error inesperado al leer: {type(exc).__name__}: {exc}"
+
+
+def _sha1(path: Path) -> str:
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _load_many(root: Path, paths: list[str], jobs: int | None, tick: Callable[[int], None]):
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(paths) < _PARALLEL_FROM:
+        for path in paths:
+            yield load_file(root, path)
+            tick(1)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        roots = [root] * len(paths)
+        for result in pool.map(load_file, roots, paths, chunksize=4):
+            yield result
+            tick(1)
+
+
+def _representative(members: list[BulletinFile]) -> BulletinFile:
+    return min(members, key=lambda f: (_FORMAT_RANK.get(Path(f.path).suffix.lower(), 9), f.path))
+
+
+def to_document(members: list[BulletinFile]) -> dict:
+    """The Whoosh document for a group of duplicate files (usually just one)."""
+    best = _representative(members)
+    meta = best.metadata
+    paths = sorted(f.path for f in members)
+    doc = {
+        "id": bulletin_id(paths[0]),
+        "path": best.path,
+        "paths": paths,
+        "title": meta.title or Path(best.path).stem,
+        "body": best.text,
+        "exact": (meta.title or "") + "\n" + best.text,
+        "agency": ",".join(name.replace(",", " ") for name in meta.agencies),
+        "number": meta.number or "",
+        "place": meta.place,
+        "meta": {"sources": meta.sources, "warnings": meta.warnings, "url": meta.url},
+    }
+    if meta.date:
+        doc["date"] = meta.date.year * 10000 + meta.date.month * 100 + meta.date.day
+        doc["year"] = meta.date.year
+        doc["month"] = meta.date.year * 100 + meta.date.month
+    return doc
+
+
+def _scan(root: Path, report: BuildReport) -> list[str]:
+    """Relative paths of candidate files; skipped ones go straight into the report."""
+    paths = []
+    for path, reason in iter_corpus(root):
+        rel = path.relative_to(root).as_posix()
+        if reason:
+            report.skipped.append((rel, reason))
+        else:
+            paths.append(rel)
+    return paths
+
+
+class _Progress:
+    """Adapter so the library reports progress without depending on how the CLI draws it."""
+
+    def __init__(self, factory, total: int, label: str):
+        self.bar = factory(total, label) if factory else None
+
+    def __call__(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _collect(results: Iterable, report: BuildReport) -> dict[str, BulletinFile]:
+    loaded = {}
+    for result in results:
+        if isinstance(result, BulletinFile):
+            loaded[result.path] = result
+            report.warnings.extend((result.path, w) for w in result.metadata.warnings)
+        else:
+            report.skipped.append(result)
+    return loaded
+
+
+def _write_groups(writer, groups: list[list[BulletinFile]], manifest_files: dict) -> int:
+    written = 0
+    for members in groups:
+        doc = to_document(members)
+        writer.add_document(**{k: v for k, v in doc.items() if v is not None})
+        for member in members:
+            manifest_files[member.path] = member.manifest_entry(doc["id"])
+        written += 1
+    return written
+
+
+def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
+    """Full rebuild into a fresh generation, then an atomic swap."""
+    started = time.perf_counter()
+    corpus, index_dir = Path(corpus), Path(index_dir)
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
+    report = BuildReport(mode="build")
+    with store.writer_lock(index_dir):
+        paths = _scan(corpus, report)
+        bar = _Progress(progress, len(paths), "Leyendo boletines")
+        try:
+            loaded = _collect(_load_many(corpus, paths, jobs, bar), report)
+        finally:
+            bar.close()
+        groups = duplicates.group({p: f.sketch for p, f in loaded.items()})
+        gen_dir = store.new_generation_dir(index_dir)
+        try:
+            ix = whoosh_index.create_in(str(gen_dir), bulletin_schema())
+            writer = ix.writer(limitmb=256)
+            manifest_files: dict = {}
+            report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest_files)
+            writer.commit(optimize=True)
+            store.write_manifest(gen_dir, {"schema": SCHEMA_VERSION, "files": manifest_files,
+                                           "skipped": _skipped_entries(corpus, report)})
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(gen_dir, ignore_errors=True)
+            raise
+        store.publish(index_dir, gen_dir)
+    report.files = len(loaded)
+    report.added = report.documents
+    report.merged = report.files - report.documents
+    report.generation = gen_dir.name
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _skipped_entries(corpus: Path, report: BuildReport) -> dict:
+    entries = {}
+    for path, reason in report.skipped:
+        try:
+            stat = (corpus / path).lstat()
+            entries[path] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "reason": reason}
+        except OSError:
+            continue
+    return entries
+
+
+def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
+    """Add new files, re-read changed ones and drop deleted ones; same atomic publish as `build`.
+
+    A file counts as changed when its size or mtime moved *and* its content hash differs. Falls
+    back to a full build when there is no index yet or it was made by an older schema.
+    """
+    started = time.perf_counter()
+    corpus, index_dir = Path(corpus), Path(index_dir)
+    generation = store.current_generation(index_dir)
+    manifest = store.read_manifest(index_dir, generation) if generation else {}
+    if not generation or manifest.get("schema") != SCHEMA_VERSION:
+        report = build(corpus, index_dir, progress, jobs)
+        report.mode = "build (no usable index to update)"
+        return report
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
+    report = BuildReport(mode="update")
+    with store.writer_lock(index_dir):
+        if store.current_generation(index_dir) != generation:  # someone published meanwhile
+            generation = store.current_generation(index_dir)
+            manifest = store.read_manifest(index_dir, generation)
+        old_files: dict = manifest.get("files", {})
+        old_skipped: dict = manifest.get("skipped", {})
+        paths = _scan(corpus, report)
+        changed: list[str] = []
+        refreshed: dict = {}
+        for rel in paths:
+            entry = old_files.get(rel)
+            if entry is None:
+                skipped_before = old_skipped.get(rel)
+                if skipped_before and _same_stat(corpus / rel, skipped_before):
+                    report.skipped.append((rel, skipped_before["reason"]))
+                else:
+                    changed.append(rel)
+                continue
+            if _same_stat(corpus / rel, entry):
+                continue
+            try:
+                digest = _sha1(corpus / rel)
+                stat = (corpus / rel).stat()
+            except OSError:
+                changed.append(rel)
+                continue
+            if digest == entry["sha1"]:
+                refreshed[rel] = dict(entry, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+            else:
+                changed.append(rel)
+        present = set(paths)
+        deleted = [p for p in old_files if p not in present]
+
+        members_of: dict[str, list[str]] = {}
+        for rel, entry in old_files.items():
+            members_of.setdefault(entry["doc"], []).append(rel)
+
+        if not changed and not deleted:
+            if refreshed:  # touched but identical files: remember their new stat, nothing to reindex
+                store.write_manifest(index_dir / generation, dict(manifest, files={**old_files, **refreshed}))
+            report.documents = report.unchanged = len({e["doc"] for e in old_files.values()})
+            report.files = len(old_files)
+            report.merged = report.files - report.documents
+            report.generation = generation
+            report.seconds = time.perf_counter() - started
+            return report
+        bar = _Progress(progress, len(changed), "Leyendo boletines nuevos o cambiados")
+        try:
+            loaded = _collect(_load_many(corpus, changed, jobs, bar), report)
+        finally:
+            bar.close()
+
+        # Everything whose document may change: changed/new files, their matches in the index,
+        # and every member of an old group that one of those touches.
+        region: set[str] = set(loaded)
+        for rel in list(loaded):
+            for other, entry in old_files.items():
+                if other in present and other not in region and duplicates.same_bulletin(loaded[rel].sketch, entry["sketch"]):
+                    region.add(other)
+        touched_docs = {old_files[p]["doc"] for p in (region | set(deleted) | set(changed)) if p in old_files}
+        for doc_id in touched_docs:
+            region.update(p for p in members_of[doc_id] if p in present)
+        region -= {p for p, _ in report.skipped}
+
+        extra = sorted(p for p in region if p not in loaded)
+        loaded.update(_collect(_load_many(corpus, extra, jobs, lambda n: None), report))
+        region = {p for p in region if p in loaded}
+        groups = duplicates.group({p: loaded[p].sketch for p in region})
+
+        gen_dir = store.clone_generation(index_dir, generation)
+        try:
+            ix = whoosh_index.open_dir(str(gen_dir))
+            writer = ix.writer(limitmb=128)
+            for doc_id in touched_docs:
+                writer.delete_by_term("id", doc_id)
+            files = {p: refreshed.get(p, e) for p, e in old_files.items() if p in present and p not in region}
+            written = _write_groups(writer, [[loaded[p] for p in g] for g in groups], files)
+            writer.commit()
+            store.write_manifest(gen_dir, {"schema": SCHEMA_VERSION, "files": files,
+                                           "skipped": _skipped_entries(corpus, report)})
+            ix = whoosh_index.open_dir(str(gen_dir))
+            report.documents = ix.doc_count()
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(gen_dir, ignore_errors=True)
+            raise
+        store.publish(index_dir, gen_dir)
+    new_docs = {bulletin_id(g[0]) for g in groups}
+    report.added = len(new_docs - touched_docs)
+    report.updated = len(new_docs & touched_docs)
+    report.removed = len(touched_docs - new_docs)
+    report.unchanged = report.documents - len(new_docs)
+    report.files = len(files)
+    report.merged = report.files - report.documents
+    report.generation = gen_dir.name
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _same_stat(path: Path, entry: dict) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns")
+
+
+def is_stale(corpus: Path, index_dir: Path) -> bool:
+    """True when there is no index or something in the corpus changed after the last publish."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        return True
+    published = (Path(index_dir) / store.CURRENT).stat().st_mtime_ns
+    for folder, dirs, files in os.walk(corpus):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*dirs, *files, ""]:
+            try:
+                if os.stat(os.path.join(folder, name), follow_symlinks=False).st_mtime_ns > published:
+                    return True
+            except OSError:
+                continue
+    return False

@@ -1,0 +1,222 @@
+"""`boletines`: build the index, search it, inspect extraction, serve the search page.
+
+Thin on purpose: every command parses options and calls the library (build, search, extract).
+Exit status: 0 success; 1 error (nothing changed); 2 bad usage; 3 index built but some files
+were skipped (the summary lists them with a reason).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+
+EXIT_SKIPPED = 3
+
+
+class Failure(click.ClickException):
+    """An error shown as one clear line, never a traceback."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _guard(func):
+    """Turn any known failure into a clear message and exit status 1."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .search import SearchError
+        from .store import IndexBusy, NoIndex
+
+        try:
+            return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (NoIndex, IndexBusy, SearchError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+            raise Failure(str(exc))
+        except KeyboardInterrupt:
+            raise Failure("Interrumpido.")
+        except Exception as exc:  # the last line of defence: one sentence, not a stack trace
+            if os.environ.get("BOLETINES_DEBUG"):
+                raise
+            raise Failure(f"Error inesperado: {type(exc).__name__}: {exc}")
+
+    return wrapper
+
+
+index_option = click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path),
+                            default=None, help="Index directory [env BOLETINES_INDEX; default index/].")
+corpus_option = click.option("--corpus", "corpus", type=click.Path(file_okay=False, path_type=Path),
+                             default=None, help="Corpus directory [env BOLETINES_CORPUS; default corpus/].")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="boletines")
+def main():
+    """Boletines: search Spanish-language government health bulletins."""
+
+
+def _progress_factory():
+    from tqdm import tqdm
+
+    def factory(total: int, label: str):
+        return tqdm(total=total, desc=label, unit=" arch", file=sys.stderr, disable=None, leave=False)
+
+    return factory
+
+
+def _print_report(report, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        lines = [f"Índice listo ({report.mode}) en {report.seconds:.1f} s: {report.documents} boletines "
+                 f"de {report.files} archivos; {report.merged} duplicados fusionados."]
+        if report.mode == "update":
+            lines.append(f"Nuevos: {report.added}; actualizados: {report.updated}; "
+                         f"eliminados: {report.removed}; sin cambios: {report.unchanged}.")
+        if report.skipped:
+            lines.append(f"Omitidos ({len(report.skipped)}):")
+            lines += [f"  {path}: {reason}" for path, reason in report.skipped]
+        if report.warnings:
+            lines.append(f"Avisos ({len(report.warnings)}):")
+            shown = report.warnings[:20]
+            lines += [f"  {path}: {warning}" for path, warning in shown]
+            if len(report.warnings) > len(shown):
+                lines.append(f"  … y {len(report.warnings) - len(shown)} más (use --json para verlos todos).")
+        click.echo("\n".join(lines))
+
+
+@main.command("index")
+@corpus_option
+@index_option
+@click.option("--update", is_flag=True, help="Only add new, re-read changed and drop deleted files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
+@_guard
+def index_command(corpus, index, update, as_json, jobs):
+    """Build the index from the corpus (full rebuild, atomically swapped in)."""
+    from . import build
+
+    corpus, index = config.corpus_dir(corpus), config.index_dir(index)
+    run = build.update if update else build.build
+    report = run(corpus, index, progress=None if as_json else _progress_factory(), jobs=jobs)
+    _print_report(report, as_json)
+    if report.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command("update")
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the update report as JSON.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
+@click.pass_context
+def update_command(ctx, corpus, index, as_json, jobs):
+    """Same as `index --update`."""
+    ctx.invoke(index_command, corpus=corpus, index=index, update=True, as_json=as_json, jobs=jobs)
+
+
+def _terminal_snippet(html: str, color: bool) -> str:
+    import html as html_lib
+
+    on, off = ("\x1b[1;33m", "\x1b[0m") if color else ("«", "»")
+    return html_lib.unescape(html.replace("<mark>", on).replace("</mark>", off))
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@index_option
+@click.option("--agency", "agencies", multiple=True, help="Only bulletins of this agency (name or acronym); repeatable.")
+@click.option("--from", "date_from", default=None, help="From date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", default=None, help="To date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract shared with /api/search.")
+@_guard
+def search_command(query, index, agencies, date_from, date_to, sort, page, limit, as_json):
+    """Search the index. Words are ANDed; "phrase", -exclude, OR, prefix*, agencia:, fecha:."""
+    from .search import SearchRequest, engine_for, parse_date_param
+
+    request = SearchRequest(query=" ".join(query), agencies=list(agencies),
+                            date_from=parse_date_param(date_from), date_to=parse_date_param(date_to, end=True),
+                            sort=sort, page=page, limit=limit)
+    response = engine_for(config.index_dir(index)).search(request)
+    if as_json:
+        click.echo(json.dumps(response, ensure_ascii=False, indent=2))
+        return
+    color = sys.stdout.isatty()
+    click.echo(f"{response['total']} resultados ({response['took_ms']:.0f} ms)")
+    if response.get("suggestion"):
+        click.echo(f"¿Quisiste decir: {response['suggestion']}?")
+    for rank, hit in enumerate(response["hits"], start=(page - 1) * limit + 1):
+        details = " · ".join(x for x in [hit["date"] or "sin fecha", ", ".join(hit["agencies"]), hit["number"] or ""] if x)
+        click.echo(f"\n{rank}. {hit['title']}\n   {details}\n   {hit['path']}")
+        click.echo("   " + _terminal_snippet(hit["snippet"], color))
+
+
+@main.command("inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file, in a list.")
+@_guard
+def inspect_command(files, as_json):
+    """Show the metadata extracted from each FILE, and where each field came from."""
+    from .document import Metadata, Unreadable
+    from .extract import extract_metadata
+    from .sources import read_bulletin
+
+    results = []
+    for path in files:
+        try:
+            metadata = extract_metadata(read_bulletin(path), path)
+        except Unreadable as exc:
+            metadata = Metadata(warnings=[f"ilegible: {exc}"])
+        except OSError as exc:
+            metadata = Metadata(warnings=[f"ilegible: {exc.strerror or exc}"])
+        results.append(metadata.as_json(str(path)))
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    for item in results:
+        click.echo(item["path"])
+        for name in ("title", "date", "number", "agencies", "place"):
+            value = item[name]
+            shown = ", ".join(value) if isinstance(value, list) else value
+            source = item["sources"].get(name)
+            click.echo(f"  {name:9} {shown if shown else '—'}" + (f"   [{source}]" if source and shown else ""))
+        for warning in item["warnings"]:
+            click.echo(f"  aviso     {warning}")
+
+
+@main.command("serve")
+@corpus_option
+@index_option
+@click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True)
+@click.option("--port", envvar=config.ENV_PORT, type=click.IntRange(1, 65535), default=config.DEFAULT_PORT, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--no-build", is_flag=True, help="Do not build the index when it is missing or older than the corpus.")
+@_guard
+def serve_command(corpus, index, host, port, threads, no_build):
+    """Serve the search page with a production WSGI server (waitress)."""
+    import waitress
+
+    from . import build
+    from webapp import create_app
+
+    corpus, index = config.corpus_dir(corpus), config.index_dir(index)
+    if not no_build and corpus.is_dir() and build.is_stale(corpus, index):
+        click.echo(f"Actualizando el índice de {corpus} …", err=True)
+        _print_report(build.update(corpus, index, progress=_progress_factory()), as_json=False)
+    app = create_app({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)})
+    click.echo(f"Boletines en http://{host}:{port}/  (Ctrl+C para salir)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="boletines")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The shape of a bulletin's top: header lines, the dateline and where the lead begins.
+
+Bulletins open with some mix of logo lines, a slogan, a number ("BOLETÍN CAMPAÑA-002",
+"No. 599/2023"), a headline, summary bullets and a dateline ("Oaxaca, jueves 30 de noviembre
+2023" alone, or "Oaxaca de Juárez, Oax. 11 de julio de 2025.- En un acto..." opening the lead).
+Every field extractor reads this one analysis instead of re-scanning the text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.extract.dates import DateMatch, find_dates
+
+# Only the top of a bulletin can hold its header; transcripts run to hundreds of kilobytes.
+TOP_CHARS = 12_000
+MAX_HEADER_LINES = 45
+
+_JUNK = re.compile(
+    r"""^(?:
+        [+|\-=_*~·•o0.\s]*            # table art, rules, "---o0o---", bullets alone
+      | \[[^\]]*\]                    # image placeholders: "[]", "[C:\\...\\foto.jpeg]"
+      | !?\[[^\]]*\]\([^)]*\)         # leftover Markdown images/links
+      | (?:https?://|www\.)\S+        # bare links
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_BULLET = re.compile(r"^(?:[-–—•·*▪►✓]|\d{1,2}[.)])\s+")
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|^#{1,6}\s+|\\(?=[\\`*_{}\[\]()#+\-.!])")
+_LABEL = re.compile(
+    r"^(?:bolet[ií]n(?:\s+(?:de\s+prensa|informativo|conjunto|oficial))?|comunicado(?:\s+de\s+prensa)?"
+    r"|(?:comunicado|bolet[ií]n)\s+conjunto|nota\s+informativa|para\s+su\s+publicaci[oó]n\s+inmediata"
+    r"|aviso|versi[oó]n\s+estenogr[aá]fica|link\s+de\s+fotos|fotos?)[\s.:]*$",
+    re.IGNORECASE,
+)
+_WEEKDAY_OR_A = re.compile(
+    r"(?:[\s,;.]+(?:a|el|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo))+[\s,;.]*$",
+    re.IGNORECASE,
+)
+_PARTICLES = {"de", "del", "la", "las", "los", "el", "y", "e", "en", "a"}
+_PLACE_WORD = re.compile(r"^(?:[A-ZÁÉÍÓÚÜÑ][\w'’.]*|[A-ZÁÉÍÓÚÜÑ]{2,}\.?|\(?[A-ZÁÉÍÓÚÜÑ][\w.]*\)?)$")
+
+
+def clean_line(line: str) -> str:
+    """A line without residual markup (**, _italics_, leading #) and surrounding space."""
+    line = line.replace("\u00a0", " ").replace("\t", " ")
+    return re.sub(r"\s{2,}", " ", _MARKUP.sub("", line)).strip()
+
+
+@dataclass
+class Line:
+    """One non-blank line of the top, with the paragraph it belongs to."""
+
+    text: str
+    paragraph: int
+
+    @property
+    def is_junk(self) -> bool:
+        return not any(c.isalnum() for c in self.text) or bool(_JUNK.match(self.text))
+
+    @property
+    def is_bullet(self) -> bool:
+        return bool(_BULLET.match(self.text))
+
+    @property
+    def is_label(self) -> bool:
+        return bool(_LABEL.match(self.text))
+
+    @property
+    def is_body(self) -> bool:
+        """Running prose: long enough and mostly lowercase (not a headline in capitals)."""
+        letters = [c for c in self.text if c.isalpha()]
+        if len(self.text) < 30 or len(letters) < 20 or self.is_bullet:
+            return False
+        return sum(c.islower() for c in letters) / len(letters) > 0.6
+
+
+@dataclass
+class Dateline:
+    """The line that dates the bulletin: "<place>, <date>" or the date alone."""
+
+    line: int  # index into Layout.lines
+    date: DateMatch
+    place: str | None  # as written, e.g. "Oaxaca de Juárez, Oax." or "SANTA CATARINA, NUEVO LEÓN"
+    rest: str  # what follows the date on the line (the lead's opening words, if any)
+
+    @property
+    def kind(self) -> str:
+        return "dateline" if self.place else "date line"
+
+
+@dataclass
+class Layout:
+    """The analysed top of a bulletin."""
+
+    lines: list[Line]
+    dateline: Dateline | None
+    lead_start: int  # index of the first lead line; lines before it are the header
+    lead: str
+    markers: list[int] = field(default_factory=list)  # label/number/date-only lines in the header
+
+    @property
+    def header(self) -> list[Line]:
+        return self.lines[: self.lead_start]
+
+
+def top_lines(text: str) -> list[Line]:
+    """Non-blank cleaned lines of the top of `text`, numbered by paragraph."""
+    lines: list[Line] = []
+    paragraph = 0
+    for raw in text[:TOP_CHARS].splitlines():
+        cleaned = clean_line(raw)
+        if not cleaned:
+            paragraph += 1
+            continue
+        lines.append(Line(cleaned, paragraph))
+    return lines
+
+
+def _place_before(prefix: str) -> str | None:
+    """The place in the text before a date, or None when that text is not a place.
+
+    A place is a few capitalised words (Spanish particles allowed) in comma-separated parts:
+    "Oaxaca de Juárez, Oax.", "NUEVO LAREDO, TAMAULIPAS,", "Mérida, Yucatán, a".
+    Text before a date that does not look like that ("Según la encuesta del") is prose.
+    """
+    prefix = _WEEKDAY_OR_A.sub("", prefix).strip(" \t,;.:-–—")
+    if not prefix:
+        return None
+    if len(prefix) > 80:
+        return "?"
+    parts = [p.strip() for p in re.split(r"[,;]", prefix)]
+    if any(not p for p in parts):
+        return "?"
+    for part in parts:
+        words = part.split()
+        if not words or len(words) > 6 or words[0].lower() in _PARTICLES - {"el", "la", "los", "las", "en"}:
+            return "?"
+        for word in words:
+            if word.lower() in _PARTICLES:
+                continue
+            if not _PLACE_WORD.match(word):
+                return "?"
+    return prefix
+
+
+def find_dateline(lines: list[Line], limit: int, with_place: bool = False) -> Dateline | None:
+    """The first line among lines[:limit] that opens with a date or with "<place>, <date>"
+    (only the latter when `with_place`).
+
+    Bullets are skipped (their summaries mention other days) and a line is joined with the
+    next one of its paragraph so a date wrapped over two lines is still found.
+    """
+    for index, line in enumerate(lines[:limit]):
+        if line.is_bullet or line.is_junk:
+            continue
+        joined = line.text
+        if index + 1 < len(lines) and lines[index + 1].paragraph == line.paragraph:
+            joined = f"{line.text} {lines[index + 1].text}"
+        for found in find_dates(joined):
+            if found.text_start > len(line.text):
+                break
+            place = _place_before(joined[: found.text_start])
+            if place == "?" or (with_place and place is None):
+                break  # a date inside prose (or a bare date when a place is wanted)
+            rest = joined[found.end:].lstrip(" .,;:-–—")
+            if found.end > len(line.text):
+                rest = ""  # the wrapped part belongs to the next line, which is read as lead
+            return Dateline(index, found, place, rest)
+    return None

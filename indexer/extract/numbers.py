@@ -1,0 +1,47 @@
+"""Bulletin numbers from the header: "No. 599/2023", "BOLETÍN CAMPAÑA-007", "COMUNICADO 98/2018".
+
+Normalised the way the evaluation set writes them: the digits as printed (leading zeros kept),
+"/year" kept, and a series word upper-cased and joined with a hyphen ("CAMPAÑA-002").
+Only header lines are searched, so a number cited in the body ("el boletín 45") never counts.
+"""
+from __future__ import annotations
+
+import re
+
+_NO = r"(?:n(?:o|ú|u)m(?:ero|\.)?|n[oº°]\.?|#)"
+_DIGITS = r"(?P<num>\d{1,6}(?:\s*[/-]\s*(?:19|20)\d{2}(?!\d))?)(?![\d/])"
+_SERIES = r"(?:(?P<series>[^\W\d_]{3,20})\s*[-–]?\s*)"
+
+# A bulletin word, optionally qualified ("de prensa", "conjunto"), then the number.
+_HEADED = re.compile(
+    r"(?<!\w)(?:bolet[ií]n|comunicado|nota\s+informativa)"
+    r"(?:\s+(?:de\s+prensa|conjunto|informativo|oficial|especial))*"
+    rf"[\s.:]*(?:{_NO}\s*)?(?:{_SERIES})?{_DIGITS}",
+    re.IGNORECASE,
+)
+# A line that is only the number: "No. 599/2023", "Número 12".
+_BARE = re.compile(rf"^(?:{_NO})\s*{_DIGITS}[\s.]*$", re.IGNORECASE)
+
+# Series words that are really the qualifier or the "number" abbreviation, not a series.
+_NOT_SERIES = {"de", "prensa", "conjunto", "informativo", "oficial", "especial", "numero", "número", "num"}
+
+
+def number_in(line: str) -> str | None:
+    """The bulletin number a header line states, normalised, or None."""
+    match = _HEADED.search(line) or _BARE.match(line)
+    if not match:
+        return None
+    number = re.sub(r"\s+", "", match.group("num")).replace("-", "/")
+    series = match.groupdict().get("series")
+    if series and series.lower() not in _NOT_SERIES:
+        return f"{series.upper()}-{number}"
+    return number
+
+
+def find_number(header_lines: list[str]) -> tuple[str, int] | None:
+    """The first bulletin number among the header lines, with the line index."""
+    for index, line in enumerate(header_lines):
+        number = number_in(line)
+        if number:
+            return number, index
+    return None

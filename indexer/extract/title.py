@@ -1,0 +1,75 @@
+"""The headline: a real heading when the format has one, else the headline in the header block.
+
+Logo lines ("GOBIERNO DE MÉXICO", "SALUD"), labels ("BOLETÍN CONJUNTO"), numbers and
+datelines are not headlines; a slogan above the bulletin number ("Juntos haremos historia") is
+not either, so when the header has such markers the headline is the first text after them.
+A headline wrapped over lines is unwrapped; its case is kept as written.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.document import Heading
+from indexer.extract.layout import Layout, Line
+
+MAX_TITLE_CHARS = 300
+MAX_TITLE_WORDS = 40
+
+
+def _unwrap(parts: list[str]) -> str:
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
+def _looks_like_title(text: str) -> bool:
+    """Not a sentence cut short ("..., es decir,") and not a whole paragraph of prose."""
+    return (
+        len(text.split()) <= MAX_TITLE_WORDS
+        and not text.rstrip().endswith((",", ";", ":"))
+        and any(c.isalpha() for c in text)
+    )
+
+
+def title_from_headings(headings: list[Heading], is_boilerplate) -> str | None:
+    """The highest-level heading that is not a label, number, date or logo."""
+    usable = [h for h in headings if h.text and h.text.strip() and not is_boilerplate(h.text.strip())]
+    if not usable:
+        return None
+    top = min(h.level for h in usable)
+    return _unwrap([next(h.text for h in usable if h.level == top)])
+
+
+def _runs(lines: list[Line], skip: set[int]) -> list[tuple[int, str]]:
+    """Consecutive candidate lines of one paragraph, joined: (first line index, text)."""
+    runs: list[tuple[int, list[str]]] = []
+    previous: Line | None = None
+    for index, line in enumerate(lines):
+        if index in skip or line.is_junk or line.is_bullet or line.is_label:
+            previous = None
+            continue
+        if previous is not None and previous.paragraph == line.paragraph and runs:
+            runs[-1][1].append(line.text)
+        else:
+            runs.append((index, [line.text]))
+        previous = line
+    return [(start, _unwrap(parts)) for start, parts in runs]
+
+
+def title_from_layout(layout: Layout, skip: set[int]) -> tuple[str, str] | None:
+    """(headline, origin) from the header lines, origin "first line" or "header block"."""
+    header = layout.header
+    runs = [run for run in _runs(header, skip) if _looks_like_title(run[1])]
+    if not runs and layout.lead:
+        return None
+    first_marker = min(layout.markers, default=None)
+    chosen = None
+    if first_marker is not None:
+        chosen = next((run for run in runs if run[0] > first_marker), None)
+    if chosen is None and runs:
+        chosen = runs[0]
+    if chosen is None:
+        return None
+    start, text = chosen
+    if len(text) > MAX_TITLE_CHARS:
+        text = text[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    first_text = next((i for i, line in enumerate(header) if not line.is_junk), None)
+    return text, ("first line" if start == first_text else "header block")

@@ -1,0 +1,90 @@
+"""Snippets and highlighting in the original, accented text.
+
+Each word of the stored text is normalized exactly as the index normalizes it, so "vacunacion ninos"
+marks "vacunación" and "niñas". Output is HTML-escaped text in which only <mark> is markup.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .analysis import split_compound, word_spans
+from .query import HighlightTerms
+
+SNIPPET_CHARS = 240
+
+
+def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every matching word; key identifies the query term for diversity."""
+    found = []
+    for start, end, word in word_spans(text):
+        if terms.matches(word):
+            found.append((start, end, word.lower()))
+            continue
+        parts = split_compound(word)
+        if len(parts) > 1:
+            offset = start
+            for part in parts:
+                at = text.index(part, offset)
+                if terms.matches(part):
+                    found.append((at, at + len(part), part.lower()))
+                offset = at + len(part)
+    return found
+
+
+def _render(text: str, spans: list[tuple[int, int, str]], start: int, end: int) -> Markup:
+    out, cursor = [], start
+    for s, e, _ in spans:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[cursor:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    return Markup("").join(out)
+
+
+def highlight(text: str, terms: HighlightTerms) -> Markup:
+    """The whole text with every matching word marked (for the bulletin page and titles)."""
+    if not text:
+        return Markup("")
+    if not terms:
+        return escape(text)
+    return _render(text, _matches(text, terms), 0, len(text))
+
+
+def snippet(text: str, terms: HighlightTerms, size: int = SNIPPET_CHARS) -> Markup:
+    """The passage of about `size` characters with the most distinct matched words, marked."""
+    text = " ".join(text.split())
+    if not text:
+        return Markup("")
+    spans = _matches(text, terms) if terms else []
+    if not spans:
+        return escape(_cut(text, 0, size)[2])
+    best, best_score = 0, (-1, 0)
+    right = 0
+    for left in range(len(spans)):
+        while right < len(spans) and spans[right][1] - spans[left][0] <= size:
+            right += 1
+        window = spans[left:right]
+        score = (len({k for _, _, k in window}), len(window))
+        if score > best_score:
+            best, best_score = left, score
+    first = spans[best][0]
+    start = max(0, first - size // 4)
+    start, end, _ = _cut(text, start, size)
+    rendered = _render(text, spans, start, end)
+    prefix = Markup("… ") if start > 0 else Markup("")
+    suffix = Markup(" …") if end < len(text) else Markup("")
+    return prefix + rendered + suffix
+
+
+def _cut(text: str, start: int, size: int) -> tuple[int, int, str]:
+    """Move the window edges to word boundaries."""
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 30 else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end, text[start:end]

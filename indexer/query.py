@@ -1,0 +1,277 @@
+"""The query language people type, parsed forgivingly and turned into Whoosh queries.
+
+    vacunacion niños          words, all required, any inflection, accents optional
+    "salud pública"           exact phrase
+    -dengue                   exclude
+    dengue OR zika            either
+    vacun*                    prefix
+    agencia:IMSS              field filters: agencia:..., fecha:2023, fecha:2023-11,
+    fecha:2023-01..2023-06    fecha:2023-11-30, fecha:DESDE..HASTA
+
+Malformed syntax never raises: an unclosed quote, a dangling OR, an unknown field or a lonely
+"-" degrade to plain words.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .analysis import (fold, fold_keep_enye, index_term, is_acronym, split_compound, stopwords,
+                       word_spans)
+
+TITLE_BOOST = 2.5
+EXACT_BOOST = 1.5
+PHRASE_BOOST = 2.0
+MAX_QUERY_CHARS = 500
+
+_PIECE = re.compile(r'(-?)"([^"]*)("?)|(\S+)')
+_FIELD = re.compile(r"^(agencia|agency|fecha|date|año|ano|year):(.*)$", re.IGNORECASE)
+_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass
+class Word:
+    text: str
+    prefix: bool = False
+
+
+@dataclass
+class Phrase:
+    words: list[str]
+
+
+@dataclass
+class Clause:
+    """One required (or excluded) unit: alternatives joined by OR."""
+
+    options: list  # of Word | Phrase
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list[Clause] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def positive(self) -> list[Clause]:
+        return [c for c in self.clauses if not c.negated]
+
+    def is_empty(self) -> bool:
+        return not self.clauses
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse what a person typed; never raises."""
+    parsed = ParsedQuery()
+    text = unicodedata.normalize("NFC", (text or "")[:MAX_QUERY_CHARS]).replace("“", '"').replace("”", '"').replace("«", '"').replace("»", '"')
+    pending_or = False
+    for match in _PIECE.finditer(text):
+        negated, quoted, closed, bare = match.group(1), match.group(2), match.group(3), match.group(4)
+        option = None
+        is_negated = False
+        if quoted is not None:
+            words = [w for _, _, w in word_spans(quoted)]
+            if closed and len(words) > 1:
+                option = Phrase(words)
+            elif words:  # unclosed quote or a quoted single word: plain words
+                for w in words[:-1]:
+                    _add(parsed, Word(w), bool(negated), pending_or)
+                    pending_or = False
+                option = Word(words[-1])
+            is_negated = bool(negated)
+        else:
+            if bare == "OR" or bare == "|":
+                pending_or = bool(parsed.clauses)
+                continue
+            fielded = _FIELD.match(bare)
+            if fielded and fielded.group(2) and _apply_filter(parsed, fielded.group(1).lower(), fielded.group(2)):
+                continue
+            is_negated = bare.startswith("-") and len(bare) > 1
+            body = bare[1:] if is_negated else bare
+            prefix = body.endswith("*")
+            words = [w for _, _, w in word_spans(body)]
+            if not words:
+                continue
+            for w in words[:-1]:
+                _add(parsed, Word(w), is_negated, pending_or)
+                pending_or = False
+            last = words[-1]
+            option = Word(last, prefix=prefix and len(fold(last)) >= 2)
+        if option is not None:
+            _add(parsed, option, is_negated, pending_or)
+            pending_or = False
+    return parsed
+
+
+def _add(parsed: ParsedQuery, option, negated: bool, join_previous: bool) -> None:
+    if isinstance(option, Word) and not option.prefix and _is_stopword(option.text):
+        return
+    if join_previous and parsed.clauses and not negated and not parsed.clauses[-1].negated:
+        parsed.clauses[-1].options.append(option)
+    else:
+        parsed.clauses.append(Clause([option], negated))
+
+
+def _is_stopword(word: str) -> bool:
+    return fold(word) in stopwords() and not is_acronym(word)
+
+
+def _apply_filter(parsed: ParsedQuery, name: str, value: str) -> bool:
+    value = value.strip().strip('"')
+    if name in ("agencia", "agency"):
+        if value:
+            parsed.agencies.append(value)
+        return bool(value)
+    lo, _, hi = value.partition("..")
+    start = parse_day(lo, end=False) if lo else None
+    end = parse_day(hi if hi else lo, end=True) if (hi or not _) else None
+    if start is None and end is None:
+        return False
+    parsed.date_from, parsed.date_to = start, end
+    return True
+
+
+def parse_day(text: str, end: bool = False) -> dt.date | None:
+    """"2023" / "2023-11" / "2023-11-30" (also dd/mm/yyyy) → the first (or, with end=True, last) day."""
+    text = (text or "").strip()
+    numeric = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text)
+    if numeric:
+        text = f"{numeric.group(3)}-{numeric.group(2)}-{numeric.group(1)}"
+    m = _DAY.match(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- Whoosh queries -------------------------------------------------------------------------
+
+def word_query(word: str) -> wq.Query:
+    """All the ways one typed word can match: stemmed body/title, acronym form, exact form."""
+    parts = split_compound(word)
+    if len(parts) > 1:
+        whole = fold(word)
+        phrase = [index_term(p) for p in parts]
+        return wq.Or([
+            wq.Term("body", whole), wq.Term("title", whole, boost=TITLE_BOOST),
+            wq.Phrase("body", phrase), wq.Phrase("title", phrase, boost=TITLE_BOOST),
+            wq.Term("exact", fold_keep_enye(word), boost=EXACT_BOOST),
+        ])
+    term = index_term(word)
+    folded = fold(word)
+    options = [wq.Term("body", term), wq.Term("title", term, boost=TITLE_BOOST)]
+    if folded != term:  # acronyms are indexed unstemmed even when typed in lowercase
+        options += [wq.Term("body", folded), wq.Term("title", folded, boost=TITLE_BOOST)]
+    options.append(wq.Term("exact", fold_keep_enye(word), boost=EXACT_BOOST))
+    return wq.Or(options)
+
+
+def prefix_query(word: str) -> wq.Query:
+    return wq.Or([wq.Prefix("exact", fold_keep_enye(word)), wq.Prefix("title", fold(word), boost=TITLE_BOOST),
+                  wq.Prefix("body", fold(word))])
+
+
+def phrase_terms(words: list[str]) -> tuple[list[str], int]:
+    """Stemmed terms of a phrase and the slop its dropped stopwords need."""
+    terms, gap, slop = [], 0, 1
+    for word in words:
+        if _is_stopword(word):
+            gap += 1
+            continue
+        for part in split_compound(word):
+            terms.append(index_term(part))
+        slop = max(slop, gap + 1)
+        gap = 0
+    return terms, slop
+
+
+def phrase_query(words: list[str], boost: float = 1.0) -> wq.Query | None:
+    terms, slop = phrase_terms(words)
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return word_query(words[-1])
+    return wq.Or([wq.Phrase("body", terms, slop=slop, boost=boost),
+                  wq.Phrase("title", terms, slop=slop, boost=boost * TITLE_BOOST)])
+
+
+def option_query(option) -> wq.Query | None:
+    if isinstance(option, Phrase):
+        return phrase_query(option.words)
+    if option.prefix:
+        return prefix_query(option.text)
+    return word_query(option.text)
+
+
+def to_whoosh(parsed: ParsedQuery, proximity: bool = True) -> wq.Query:
+    """The Whoosh query for the text part (filters are applied separately as document sets)."""
+    required, excluded = [], []
+    for clause in parsed.clauses:
+        queries = [q for q in (option_query(o) for o in clause.options) if q is not None]
+        if not queries:
+            continue
+        q = queries[0] if len(queries) == 1 else wq.Or(queries)
+        (excluded if clause.negated else required).append(q)
+    main: wq.Query = wq.And(required) if required else wq.Every()
+    if proximity:
+        plain = [c.options[0].text for c in parsed.positive
+                 if len(c.options) == 1 and isinstance(c.options[0], Word) and not c.options[0].prefix]
+        if len(plain) > 1:
+            terms = [index_term(p) for w in plain for p in split_compound(w)]
+            main = wq.AndMaybe(main, wq.Phrase("body", terms, slop=4, boost=PHRASE_BOOST))
+    if excluded:
+        main = wq.AndNot(main, wq.Or(excluded))
+    return main
+
+
+def highlight_terms(parsed: ParsedQuery) -> "HighlightTerms":
+    terms = HighlightTerms()
+    for clause in parsed.positive:
+        for option in clause.options:
+            words = option.words if isinstance(option, Phrase) else [option.text]
+            for word in words:
+                if isinstance(option, Word) and option.prefix:
+                    terms.prefixes.append(fold(word))
+                    continue
+                if _is_stopword(word) and not isinstance(option, Phrase):
+                    continue
+                for part in split_compound(word):
+                    if not _is_stopword(part):
+                        terms.stems.add(index_term(part))
+                        terms.folded.add(fold(part))
+    return terms
+
+
+@dataclass
+class HighlightTerms:
+    """What a word in the text must normalize to for the highlighter to mark it."""
+
+    stems: set = field(default_factory=set)
+    folded: set = field(default_factory=set)
+    prefixes: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.prefixes)
+
+    def matches(self, word: str) -> bool:
+        folded = fold(word)
+        if folded in self.folded or index_term(word) in self.stems:
+            return True
+        return any(folded.startswith(p) for p in self.prefixes)

@@ -1,0 +1,363 @@
+"""The search engine behind both the CLI and the web app.
+
+One `SearchEngine` per index directory keeps a searcher per thread, reopened only when a build
+publishes a new generation, plus facet arrays and an LRU cache of recent answers for that
+generation. `search()` returns the JSON contract shared by `boletines search --json` and
+`/api/search`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+
+from . import store
+from .analysis import fold, fold_keep_enye, word_spans
+from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet
+from .highlight import highlight, snippet
+from .query import MAX_QUERY_CHARS, Phrase, Word, highlight_terms, parse, parse_day, to_whoosh
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE = 1000
+MAX_LIMIT = 100
+CACHE_SIZE = 256
+
+
+class SearchError(ValueError):
+    """A request the engine refuses; the message is meant for the person searching."""
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""
+    agencies: list[str] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    limit: int = 10
+
+    def validate(self) -> None:
+        if len(self.query or "") > MAX_QUERY_CHARS:
+            raise SearchError(f"La búsqueda es demasiado larga (máximo {MAX_QUERY_CHARS} caracteres).")
+        if self.sort not in SORTS:
+            raise SearchError(f"Orden desconocido: {self.sort!r} (use {', '.join(SORTS)}).")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise SearchError(f"La página debe estar entre 1 y {MAX_PAGE}.")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise SearchError(f"El número de resultados por página debe estar entre 1 y {MAX_LIMIT}.")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise SearchError("La fecha inicial es posterior a la fecha final.")
+
+    def key(self) -> tuple:
+        return (" ".join((self.query or "").split()), tuple(sorted(self.agencies)), self.date_from,
+                self.date_to, self.sort, self.page, self.limit)
+
+
+def parse_date_param(value: str | None, end: bool = False) -> dt.date | None:
+    """A date from a URL or CLI option ("2023", "2023-11", "2023-11-30"); SearchError if unreadable."""
+    if value is None or not str(value).strip():
+        return None
+    day = parse_day(str(value), end=end)
+    if day is None:
+        raise SearchError(f"Fecha no válida: {value!r} (use AAAA, AAAA-MM o AAAA-MM-DD).")
+    return day
+
+
+def _ymd(day: dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _iso(value) -> str | None:
+    if not value:
+        return None
+    value = int(value)
+    return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+
+
+class _Generation:
+    """Everything tied to one published index generation."""
+
+    def __init__(self, index_dir: Path):
+        self.name, self.index = store.open_current(index_dir)
+        self.local = threading.local()
+        with self.index.searcher() as searcher:
+            self.facets = FacetData(searcher.reader())
+        self.cache: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def searcher(self):
+        searcher = getattr(self.local, "searcher", None)
+        if searcher is None:
+            searcher = self.local.searcher = self.index.searcher()
+        return searcher
+
+
+class SearchEngine:
+    facets = (AgencyFacet(), YearFacet(), MonthFacet())
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._generation: _Generation | None = None
+        self._lock = threading.Lock()
+
+    # -- index generations -------------------------------------------------------------------
+    def generation(self) -> _Generation:
+        """The live generation, reopened when a build or update has published a new one."""
+        current = store.current_generation(self.index_dir)
+        gen = self._generation
+        if gen is None or gen.name != current:
+            with self._lock:
+                gen = self._generation
+                if gen is None or gen.name != store.current_generation(self.index_dir):
+                    gen = self._generation = _Generation(self.index_dir)
+        return gen
+
+    def agencies(self) -> list[str]:
+        return sorted(self.generation().facets.agency_docs)
+
+    # -- search ------------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> dict:
+        started = time.perf_counter()
+        request.validate()
+        gen = self.generation()
+        key = request.key()
+        with gen.lock:
+            cached = gen.cache.get(key)
+            if cached is not None:
+                gen.cache.move_to_end(key)
+        if cached is None:
+            cached = self._search(gen, request)
+            with gen.lock:
+                gen.cache[key] = cached
+                while len(gen.cache) > CACHE_SIZE:
+                    gen.cache.popitem(last=False)
+        response = dict(cached)
+        response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return response
+
+    def _search(self, gen: _Generation, request: SearchRequest) -> dict:
+        parsed = parse(request.query)
+        searcher = gen.searcher()
+        data = gen.facets
+        agencies = list(request.agencies) + parsed.agencies
+        date_from = request.date_from or parsed.date_from
+        date_to = request.date_to or parsed.date_to
+
+        q = to_whoosh(parsed)
+        if parsed.is_empty():
+            matched = data.all_docs
+        else:
+            matched = frozenset(d for d in q.matcher(searcher).all_ids()) & data.all_docs
+        by_agency = self._agency_filter(data, agencies)
+        by_date = self._date_filter(gen, date_from, date_to)
+        with_agency = matched if by_agency is None else matched & by_agency
+        with_date = matched if by_date is None else matched & by_date
+        hits_set = with_agency if by_date is None else with_agency & by_date
+
+        facets = {
+            "agency": AgencyFacet().counts(data, with_date),
+            "year": YearFacet().counts(data, with_agency),
+            "month": MonthFacet().counts(data, hits_set),
+        }
+        total = len(hits_set)
+        offset = (request.page - 1) * request.limit
+        page = self._page(searcher, q, parsed, hits_set, request, offset, data.dates)
+        terms = highlight_terms(parsed)
+        hits = []
+        for docnum, score in page:
+            stored = searcher.stored_fields(docnum)
+            hits.append(self._hit(stored, score, terms))
+        response = {
+            "query": request.query,
+            "total": total,
+            "took_ms": 0.0,
+            "page": request.page,
+            "pages": max(1, -(-total // request.limit)),
+            "limit": request.limit,
+            "sort": request.sort,
+            "filters": {"agencies": agencies, "from": date_from.isoformat() if date_from else None,
+                        "to": date_to.isoformat() if date_to else None},
+            "hits": hits,
+            "facets": facets,
+            "suggestion": None,
+        }
+        if total < 3 and not parsed.is_empty():
+            response["suggestion"] = self._did_you_mean(searcher, parsed, request.query)
+        return response
+
+    @staticmethod
+    def _page(searcher, q, parsed, docs: frozenset[int], request: SearchRequest, offset: int, dates):
+        if not docs:
+            return []
+        if request.sort == "relevance" and not parsed.is_empty():
+            results = searcher.search(q, filter=set(docs), limit=offset + request.limit)
+            return [(hit.docnum, hit.score) for hit in results[offset:offset + request.limit]]
+        if request.sort == "oldest":
+            ordered = sorted(docs, key=lambda d: (dates[d] == 0, dates[d], d))
+        else:  # newest first, also the order of an empty query
+            ordered = sorted(docs, key=lambda d: (dates[d] == 0, -dates[d], d))
+        return [(d, None) for d in ordered[offset:offset + request.limit]]
+
+    @staticmethod
+    def _agency_filter(data: FacetData, wanted: list[str]) -> frozenset[int] | None:
+        if not wanted:
+            return None
+        docs: set[int] = set()
+        for name in wanted:
+            for agency in resolve_agency(name, data.agency_docs):
+                docs |= data.agency_docs[agency]
+        return frozenset(docs)
+
+    @staticmethod
+    def _date_filter(gen: _Generation, start: dt.date | None, end: dt.date | None) -> frozenset[int] | None:
+        if start is None and end is None:
+            return None
+        lo = _ymd(start) if start else 0
+        hi = _ymd(end) if end else 99991231
+        key = ("date-range", lo, hi)
+        with gen.lock:
+            docs = gen.cache.get(key)
+        if docs is None:
+            docs = gen.facets.date_range(max(lo, 1), hi)
+            with gen.lock:
+                gen.cache[key] = docs
+        return docs
+
+    @staticmethod
+    def _hit(stored: dict, score, terms) -> dict:
+        return {
+            "id": stored["id"],
+            "path": stored["path"],
+            "paths": stored.get("paths") or [stored["path"]],
+            "title": stored.get("title") or stored["path"],
+            "title_html": str(highlight(stored.get("title") or stored["path"], terms)),
+            "date": _iso(stored.get("date")),
+            "agencies": [a for a in (stored.get("agency") or "").split(",") if a],
+            "number": stored.get("number") or None,
+            "place": stored.get("place"),
+            "score": round(score, 4) if score is not None else None,
+            "snippet": str(snippet(stored.get("body") or "", terms)),
+        }
+
+    # -- did you mean ------------------------------------------------------------------------
+    def _did_you_mean(self, searcher, parsed, original: str) -> str | None:
+        reader = searcher.reader()
+        replaced = {}
+        for clause in parsed.positive:
+            for option in clause.options:
+                if not isinstance(option, Word) or option.prefix:
+                    continue
+                term = fold_keep_enye(option.text)
+                if reader.doc_frequency("exact", term) > 0:
+                    continue
+                best = None
+                for candidate in reader.terms_within("exact", term, 2, prefix=1):
+                    freq = reader.doc_frequency("exact", candidate)
+                    if best is None or freq > best[0]:
+                        best = (freq, candidate)
+                if best:
+                    replaced[option.text] = self._surface_form(searcher, best[1])
+        if not replaced:
+            return None
+        out = []
+        for _, _, word in word_spans(original):
+            out.append(replaced.get(word, word))
+        return " ".join(out)
+
+    @staticmethod
+    def _surface_form(searcher, term: str) -> str:
+        """How a folded index term is usually written ("vacunacion" → "vacunación")."""
+        for docnum in searcher.reader().postings("exact", term).all_ids():
+            text = searcher.stored_fields(docnum).get("body") or ""
+            for _, _, word in word_spans(text):
+                if fold_keep_enye(word) == term:
+                    return word.lower()
+            break
+        return term
+
+    # -- single bulletins --------------------------------------------------------------------
+    def bulletin(self, bulletin_id: str, query: str = "") -> dict | None:
+        """The whole bulletin with the query's words marked, or None for an unknown id."""
+        gen = self.generation()
+        searcher = gen.searcher()
+        docnum = searcher.document_number(id=bulletin_id)
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        terms = highlight_terms(parse(query))
+        hit = self._hit(stored, None, terms)
+        meta = stored.get("meta") or {}
+        hit.update({
+            "body_html": str(highlight(stored.get("body") or "", terms)),
+            "sources": meta.get("sources", {}),
+            "warnings": meta.get("warnings", []),
+            "url": meta.get("url"),
+        })
+        hit.pop("snippet", None)
+        return hit
+
+    def related(self, bulletin_id: str, limit: int = 5) -> list[dict]:
+        """Up to `limit` bulletins most like this one (Whoosh more-like-this on the body)."""
+        gen = self.generation()
+        searcher = gen.searcher()
+        docnum = searcher.document_number(id=bulletin_id)
+        if docnum is None:
+            return []
+        stored = searcher.stored_fields(docnum)
+        text = (stored.get("title") or "") + "\n" + (stored.get("body") or "")[:20000]
+        results = searcher.more_like(docnum, "body", text=text, top=limit)
+        return [{"id": r["id"], "title": r.get("title"), "date": _iso(r.get("date")),
+                 "agencies": [a for a in (r.get("agency") or "").split(",") if a]} for r in results]
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions for what is being typed: the last word completed from frequent index words."""
+        prefix = (prefix or "")[:100]
+        spans = list(word_spans(prefix))
+        if not spans or not prefix[-1:].isalnum():
+            return []
+        start, _, last = spans[-1]
+        head = prefix[:start]
+        folded = fold_keep_enye(last)
+        if len(folded) < 2:
+            return []
+        gen = self.generation()
+        searcher = gen.searcher()
+        reader = searcher.reader()
+        candidates = []
+        for term in reader.expand_prefix("exact", folded):
+            candidates.append((reader.doc_frequency("exact", term), term))
+        candidates.sort(key=lambda item: (-item[0], item[1]))
+        return [head + self._surface_form(searcher, term) for _, term in candidates[:limit]]
+
+
+def resolve_agency(name: str, known) -> list[str]:
+    """Indexed agency names meant by what a person wrote: exact name, acronym or part of the name."""
+    if name in known:
+        return [name]
+    wanted = fold(name).strip()
+    if not wanted:
+        return []
+    exact = [a for a in known if fold(a) == wanted or f"({wanted})" in fold(a)]
+    if exact:
+        return exact
+    return [a for a in known if wanted in fold(a)]
+
+
+_engines: dict[Path, SearchEngine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(index_dir: Path) -> SearchEngine:
+    """One shared engine per index directory in this process."""
+    key = Path(index_dir).resolve()
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = SearchEngine(key)
+        return engine

@@ -1,0 +1,89 @@
+"""Whitespace and Unicode clean-up shared by every reader.
+
+Every format ends here so the extractor and the index see one shape of text: NFC, `\\n` line
+ends, no invisible characters, single spaces, lines stripped, at most one blank line between
+paragraphs.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+
+# Invisible or layout-only characters: dropped, or turned into the plain space / newline they mean.
+_REPLACEMENTS = {
+    **{chr(c): "" for c in range(0x00, 0x20) if c not in (0x09, 0x0A, 0x0B, 0x0C, 0x0D)},
+    "\x7f": "",
+    **{chr(c): "" for c in range(0x80, 0xA0)},  # C1 controls (mis-decoded cp1252 leftovers)
+    "\t": " ", "\x0b": "\n", "\x0c": "\n", "\r": "\n",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ",
+    **{chr(c): " " for c in range(0x2000, 0x200B)},
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u2028": "\n", "\u2029": "\n",
+}
+# Most files have none of these: searching is much cheaper than translating every character.
+_ODD_CHARS = re.compile("[" + "".join(re.escape(ch) for ch in _REPLACEMENTS) + "]")
+_SPACE_RUNS = re.compile(" {2,}")
+_LINE_EDGES = re.compile(" +\n *|\n +")
+_BLANK_RUNS = re.compile("\n{3,}")
+
+
+def tidy(text: str) -> str:
+    """Normalize text as described in `SourceText.text` (NFC, stripped lines, paragraphs)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if _ODD_CHARS.search(text):
+        text = _ODD_CHARS.sub(lambda match: _REPLACEMENTS[match.group()], text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _SPACE_RUNS.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip()
+
+
+def one_line(text: str) -> str:
+    """A heading or title squeezed onto one line."""
+    return " ".join(tidy(text).split())
+
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:p[aá]g(?:ina|\.)?\s*|page\s*)?[-–—(\[]?\s*\d{1,3}\s*[-–—)\]]?"
+    r"(?:\s*(?:de|of|/)\s*\d{1,3})?$",
+    re.IGNORECASE,
+)
+
+
+def is_page_number(line: str) -> bool:
+    """'3', '- 3 -', 'Página 3 de 5', 'Pág. 2': running page furniture, not content."""
+    return bool(_PAGE_NUMBER.match(line.strip()))
+
+
+def _load_placeholder_titles() -> frozenset[str]:
+    text = resources.files(__package__).joinpath("placeholder_titles.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+_PLACEHOLDER_TITLES = _load_placeholder_titles()
+_FILE_NAME_TITLE = re.compile(r"(?:^microsoft (?:word|powerpoint) - )|\.(?:docx?|pdf|rtf|odt|pptx?)$", re.I)
+
+
+def plausible_title(title: object) -> str | None:
+    """A document-property title worth showing, or None for blanks, file names and template defaults.
+
+    Office and PDF tools fill the title with 'Documento1', 'Microsoft Word - boletin.docx' and the like;
+    passing those on would hide the real headline the extractor finds in the text.
+    """
+    if not isinstance(title, str):
+        return None
+    title = one_line(title)
+    if len(title) < 4 or not any(ch.isalpha() for ch in title):
+        return None
+    if title.casefold() in _PLACEHOLDER_TITLES or _FILE_NAME_TITLE.search(title):
+        return None
+    if re.fullmatch(r"(?:documento|document|presentaci[oó]n|libro|book)\s*\d*", title, re.I):
+        return None
+    return title

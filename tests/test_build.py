@@ -1,0 +1,140 @@
+"""Index builds and updates: atomic, merging duplicates, equal to a full rebuild after updates."""
+import os
+import re
+import time
+
+import pytest
+
+from indexer import build, store
+from indexer.search import SearchEngine, SearchRequest
+
+BULLETINS = {
+    "ssa/dengue.txt": "Refuerza Salud acciones contra el dengue\n\nOaxaca de Juárez, Oax. 3 de marzo de 2024.- "
+                      "Los Servicios de Salud de Oaxaca (SSO) intensifican la fumigación y la eliminación de "
+                      "criaderos del mosquito transmisor del dengue en la Costa.",
+    "ssa/vacunas.md": "---\ntitle: Arranca campaña de vacunación de niñas y niños\ndate: 2024-04-20\n"
+                      "agencies: [Secretaría de Salud]\n---\n\nLa Secretaría de Salud inició la campaña nacional "
+                      "de **vacunación** para niñas y niños menores de cinco años en todo el país.",
+    "imss/bienestar.txt": "Inicia el IMSS-Bienestar en Oaxaca\n\nOaxaca, jueves 30 de noviembre 2023\nNo. 599/2023\n\n"
+                          "El IMSS-Bienestar asume la operación de los hospitales del estado con abasto de "
+                          "medicamentos y más de 1,200 médicos.",
+}
+
+
+def write_corpus(root, files):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def results(index_dir, queries=("dengue", "vacunacion ninos", "imss bienestar", "hospitales", "salud")):
+    engine = SearchEngine(index_dir)
+    out = {}
+    for q in queries:
+        response = engine.search(SearchRequest(query=q, limit=50))
+        out[q] = [(h["id"], h["title"], h["date"], tuple(h["agencies"]), tuple(h["paths"])) for h in response["hits"]]
+        out[q + " facets"] = response["facets"]
+    return out
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    write_corpus(root, BULLETINS)
+    return root
+
+
+def test_build_indexes_every_bulletin_and_reports_bad_files(corpus, tmp_path):
+    (corpus / "roto.txt").write_bytes(b"\x00\xff\x00binario" * 50)
+    report = build.build(corpus, tmp_path / "index")
+    assert report.documents == 3 and report.files == 3
+    assert [p for p, _ in report.skipped] == ["roto.txt"]
+    hits = SearchEngine(tmp_path / "index").search(SearchRequest(query="dengue"))["hits"]
+    assert hits[0]["path"] == "ssa/dengue.txt"
+    assert re.fullmatch(r"[a-z0-9-]+", hits[0]["id"])
+
+
+def test_duplicates_become_one_result_listing_every_file(corpus, tmp_path):
+    (corpus / "copia").mkdir()
+    (corpus / "copia" / "dengue-copia.md").write_text("**" + BULLETINS["ssa/dengue.txt"] + "**", encoding="utf-8")
+    report = build.build(corpus, tmp_path / "index")
+    assert report.merged == 1 and report.documents == 3
+    hits = SearchEngine(tmp_path / "index").search(SearchRequest(query="criaderos"))["hits"]
+    assert len(hits) == 1 and hits[0]["paths"] == ["copia/dengue-copia.md", "ssa/dengue.txt"]
+
+
+def test_build_swaps_generations_atomically(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build.build(corpus, index_dir)
+    first = store.current_generation(index_dir)
+    engine = SearchEngine(index_dir)
+    assert engine.search(SearchRequest(query="fumigacion"))["total"] == 1
+    (corpus / "ssa" / "dengue.txt").unlink()
+    build.build(corpus, index_dir)
+    second = store.current_generation(index_dir)
+    assert second != first and not (index_dir / first).exists()
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [second]
+    assert engine.search(SearchRequest(query="fumigacion"))["total"] == 0  # the engine follows the swap
+
+
+def test_failed_build_leaves_the_live_index_alone(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    build.build(corpus, index_dir)
+    live = store.current_generation(index_dir)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disco lleno")
+
+    monkeypatch.setattr(build, "_write_groups", explode)
+    with pytest.raises(RuntimeError):
+        build.build(corpus, index_dir)
+    assert store.current_generation(index_dir) == live
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [live]
+
+
+def test_update_equals_full_rebuild(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build.build(corpus, index_dir)
+    # add, change, delete, and add a duplicate of an existing bulletin
+    write_corpus(corpus, {"nuevo/hospital.txt": "Abre hospital en Tuxtepec\n\nTuxtepec, Oax. 1 de mayo de 2024.- "
+                                                "Nuevo hospital general con 60 camas para la Cuenca."})
+    time.sleep(0.01)
+    (corpus / "ssa" / "vacunas.md").write_text(BULLETINS["ssa/vacunas.md"].replace("cinco", "seis"), encoding="utf-8")
+    (corpus / "imss" / "bienestar.txt").unlink()
+    write_corpus(corpus, {"copia/dengue.md": "**" + BULLETINS["ssa/dengue.txt"] + "**"})
+    report = build.update(corpus, index_dir)
+    assert report.mode == "update"
+    # the dengue group gains an earlier path, so its id moves: counted as one added and one removed
+    assert (report.added, report.removed, report.updated) == (2, 2, 1)
+    updated = results(index_dir)
+
+    fresh = tmp_path / "fresh"
+    build.build(corpus, fresh)
+    assert updated == results(fresh)
+
+
+def test_update_without_changes_keeps_the_generation(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build.build(corpus, index_dir)
+    live = store.current_generation(index_dir)
+    os.utime(corpus / "ssa" / "dengue.txt")  # touched, same content
+    report = build.update(corpus, index_dir)
+    assert store.current_generation(index_dir) == live
+    assert report.unchanged == 3 and report.added == report.updated == report.removed == 0
+
+
+def test_update_without_index_builds(corpus, tmp_path):
+    report = build.update(corpus, tmp_path / "index")
+    assert report.documents == 3 and report.mode.startswith("build")
+
+
+def test_staleness(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    assert build.is_stale(corpus, index_dir)
+    build.build(corpus, index_dir)
+    assert not build.is_stale(corpus, index_dir)
+    later = time.time() + 5
+    (corpus / "ssa" / "otro.txt").write_text("Otro boletín", encoding="utf-8")
+    os.utime(corpus / "ssa" / "otro.txt", (later, later))
+    assert build.is_stale(corpus, index_dir)

@@ -1,0 +1,30 @@
+"""Snippets and highlighting keep the original accented text and escape everything else."""
+from indexer.highlight import highlight, snippet
+from indexer.query import highlight_terms, parse
+
+
+def test_unaccented_query_marks_accented_words():
+    html = str(highlight("La vacunación de niñas y niños", highlight_terms(parse("vacunacion ninos"))))
+    assert "<mark>vacunación</mark>" in html and "<mark>niñas</mark>" in html and "<mark>niños</mark>" in html
+
+
+def test_everything_but_marks_is_escaped():
+    html = str(highlight("<script>alert(1)</script> salud", highlight_terms(parse("salud <b>"))))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>salud</mark>" in html
+
+
+def test_compound_parts_are_marked():
+    html = str(highlight("inicio del IMSS-Bienestar", highlight_terms(parse("bienestar"))))
+    assert "IMSS-<mark>Bienestar</mark>" in html
+
+
+def test_snippet_picks_the_passage_with_most_query_words():
+    text = ("Relleno sin interés. " * 40) + "Aquí se habla de dengue y de zika en Oaxaca. " + ("Más relleno. " * 40)
+    html = str(snippet(text, highlight_terms(parse("dengue zika"))))
+    assert "<mark>dengue</mark>" in html and "<mark>zika</mark>" in html
+    assert html.startswith("… ") and html.endswith(" …")
+    assert len(html) < 400
+
+
+def test_snippet_without_matches_is_the_opening():
+    assert str(snippet("Primera frase. Segunda frase.", highlight_terms(parse("")))).startswith("Primera")
