@@ -99,8 +99,9 @@ def stem(folded: str) -> str:
 
 def is_acronym(text: str) -> bool:
     """"CENSIDA", "SE", "IMSS": two or more letters, all capitals."""
-    letters = sum(1 for ch in text if ch.isalpha())
-    return letters >= 2 and text.isupper()
+    if not text.isupper():  # fast exit for the usual lowercase word
+        return False
+    return sum(1 for ch in text if ch.isalpha()) >= 2
 
 
 def word_spans(text: str):
@@ -114,18 +115,15 @@ def split_compound(word: str) -> list[str]:
     return _PART.findall(word)
 
 
-def _shouting_flags(words: list[str], run: int = 3) -> list[bool]:
-    """True for words inside a run of `run` or more words in capitals (a headline, a logo line)."""
-    flags = [False] * len(words)
-    start = 0
-    while start < len(words):
-        end = start
-        while end < len(words) and is_acronym(words[end]):
-            end += 1
-        if end - start >= run:
-            flags[start:end] = [True] * (end - start)
-        start = end + 1 if end == start else end
-    return flags
+def _shouting(words: list[str], i: int, run: int = 3) -> bool:
+    """True when words[i] sits in a run of `run` or more words in capitals (a headline, a logo line)."""
+    left = i
+    while left > 0 and i - left < run and is_acronym(words[left - 1]):
+        left -= 1
+    right = i
+    while right < len(words) - 1 and right - left + 1 < run and is_acronym(words[right + 1]):
+        right += 1
+    return right - left + 1 >= run
 
 
 class SpanishTokenizer(Tokenizer):
@@ -146,10 +144,10 @@ class SpanishTokenizer(Tokenizer):
         if not unicodedata.is_normalized("NFC", value):  # decomposed accents would split words
             value = unicodedata.normalize("NFC", value)
         matches = list(_TOKEN.finditer(value))
-        shouting = _shouting_flags([m.group(0) for m in matches])
+        words = [m.group(0) for m in matches]
         pos = start_pos
         for i, match in enumerate(matches):
-            word = match.group(0)
+            word = words[i]
             parts = list(_PART.finditer(word)) if len(word) > 1 and not word.isalnum() else None
             if parts and len(parts) > 1:
                 t.compound = True
@@ -170,7 +168,7 @@ class SpanishTokenizer(Tokenizer):
                 spans = [(word, match.start(), match.end())]
             for part, start, end in spans:
                 t.compound = False
-                t.acronym = not shouting[i] and is_acronym(part)
+                t.acronym = is_acronym(part) and not _shouting(words, i)
                 t.text = part
                 t.boost = 1.0
                 t.stopped = False

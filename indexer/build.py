@@ -26,6 +26,8 @@ from .sources import iter_corpus, read_bulletin
 # Formats preferred as the text shown for a group of duplicate files.
 _FORMAT_RANK = {".md": 0, ".markdown": 0, ".txt": 1, ".docx": 2, ".html": 3, ".htm": 3, ".pdf": 4}
 _PARALLEL_FROM = 24  # below this many files a process pool costs more than it saves
+_PARALLEL_WRITE_FROM = 500  # documents before the index is written by several processes
+WRITER_MB = 256  # memory per writer process before it spills postings to disk
 
 
 @dataclass
@@ -191,6 +193,14 @@ def _collect(results: Iterable, report: BuildReport) -> dict[str, BulletinFile]:
     return loaded
 
 
+def _full_writer(ix, documents: int, jobs: int | None):
+    """Whoosh's multi-process writer for big builds: each process analyzes and writes its own segment."""
+    procs = min(jobs or os.cpu_count() or 1, 4)
+    if procs > 1 and documents >= _PARALLEL_WRITE_FROM:
+        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+    return ix.writer(limitmb=WRITER_MB)
+
+
 def _write_groups(writer, groups: list[list[BulletinFile]], manifest_files: dict) -> int:
     written = 0
     for members in groups:
@@ -220,10 +230,10 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
         gen_dir = store.new_generation_dir(index_dir)
         try:
             ix = whoosh_index.create_in(str(gen_dir), bulletin_schema())
-            writer = ix.writer(limitmb=256)
+            writer = _full_writer(ix, len(groups), jobs)
             manifest_files: dict = {}
             report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest_files)
-            writer.commit(optimize=True)
+            writer.commit()
             store.write_manifest(gen_dir, {"schema": SCHEMA_VERSION, "files": manifest_files,
                                            "skipped": _skipped_entries(corpus, report)})
         except BaseException:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import store
-from .analysis import fold, fold_keep_enye, word_spans
+from . import store, suggest
+from .analysis import fold
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet
 from .highlight import highlight, snippet
-from .query import MAX_QUERY_CHARS, Phrase, Word, highlight_terms, parse, parse_day, to_whoosh
+from .query import MAX_QUERY_CHARS, highlight_terms, parse, parse_day, to_whoosh
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
@@ -188,7 +188,7 @@ class SearchEngine:
             "suggestion": None,
         }
         if total < 3 and not parsed.is_empty():
-            response["suggestion"] = self._did_you_mean(searcher, parsed, request.query)
+            response["suggestion"] = suggest.did_you_mean(searcher, parsed, request.query)
         return response
 
     @staticmethod
@@ -245,42 +245,6 @@ class SearchEngine:
             "snippet": str(snippet(stored.get("body") or "", terms)),
         }
 
-    # -- did you mean ------------------------------------------------------------------------
-    def _did_you_mean(self, searcher, parsed, original: str) -> str | None:
-        reader = searcher.reader()
-        replaced = {}
-        for clause in parsed.positive:
-            for option in clause.options:
-                if not isinstance(option, Word) or option.prefix:
-                    continue
-                term = fold_keep_enye(option.text)
-                if reader.doc_frequency("exact", term) > 0:
-                    continue
-                best = None
-                for candidate in reader.terms_within("exact", term, 2, prefix=1):
-                    freq = reader.doc_frequency("exact", candidate)
-                    if best is None or freq > best[0]:
-                        best = (freq, candidate)
-                if best:
-                    replaced[option.text] = self._surface_form(searcher, best[1])
-        if not replaced:
-            return None
-        out = []
-        for _, _, word in word_spans(original):
-            out.append(replaced.get(word, word))
-        return " ".join(out)
-
-    @staticmethod
-    def _surface_form(searcher, term: str) -> str:
-        """How a folded index term is usually written ("vacunacion" → "vacunación")."""
-        for docnum in searcher.reader().postings("exact", term).all_ids():
-            text = searcher.stored_fields(docnum).get("body") or ""
-            for _, _, word in word_spans(text):
-                if fold_keep_enye(word) == term:
-                    return word.lower()
-            break
-        return term
-
     # -- single bulletins --------------------------------------------------------------------
     def bulletin(self, bulletin_id: str, query: str = "") -> dict | None:
         """The whole bulletin with the query's words marked, or None for an unknown id."""
@@ -316,24 +280,8 @@ class SearchEngine:
                  "agencies": [a for a in (r.get("agency") or "").split(",") if a]} for r in results]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Completions for what is being typed: the last word completed from frequent index words."""
-        prefix = (prefix or "")[:100]
-        spans = list(word_spans(prefix))
-        if not spans or not prefix[-1:].isalnum():
-            return []
-        start, _, last = spans[-1]
-        head = prefix[:start]
-        folded = fold_keep_enye(last)
-        if len(folded) < 2:
-            return []
-        gen = self.generation()
-        searcher = gen.searcher()
-        reader = searcher.reader()
-        candidates = []
-        for term in reader.expand_prefix("exact", folded):
-            candidates.append((reader.doc_frequency("exact", term), term))
-        candidates.sort(key=lambda item: (-item[0], item[1]))
-        return [head + self._surface_form(searcher, term) for _, term in candidates[:limit]]
+        """Completions for what is being typed (see `suggest.completions`)."""
+        return suggest.completions(self.generation().searcher(), prefix, limit)
 
 
 def resolve_agency(name: str, known) -> list[str]:

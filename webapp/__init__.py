@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from indexer import config
 
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("build-index")
+@with_appcontext
 @click.option("--update", is_flag=True, help="Only add new, re-read changed and drop deleted files.")
 def build_index_command(update: bool) -> None:
     """Build (or update) the index at INDEX_DIR from the corpus at CORPUS_DIR."""

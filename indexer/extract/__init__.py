@@ -14,139 +14,17 @@ from pathlib import Path
 
 from indexer.document import Metadata, SourceText
 from indexer.extract import title as titles
-from indexer.extract.agencies import Catalog, Mention, load_catalog
+from indexer.extract.agencies import Catalog, load_catalog
 from indexer.extract.dates import date_from_filename, parse_date
-from indexer.extract.layout import Dateline, Layout, Line, find_dateline, top_lines
-from indexer.extract.numbers import find_number, number_in
+from indexer.extract.issuers import is_logo, lead_issuers, logo_lines, unique_displays
+from indexer.extract.layout import Dateline, Line, analyse, find_dateline
+from indexer.extract.numbers import contradicted_by_name, find_number, number_in
 from indexer.extract.place import place_from_dateline
 
 __all__ = ["extract_metadata", "analyse", "load_catalog"]
 
-# Share of a header paragraph's letters that agency names must cover for it to be a logo block.
-LOGO_COVERAGE = 0.6
-LEAD_CHARS = 600
-# A lead's first sentence is where its issuer is named; agencies later in it are context.
-ISSUER_WINDOW = 250
-
-
-# --- layout ----------------------------------------------------------------------------
-
-def _starts_body(lines: list[Line], index: int) -> bool:
-    """Prose that opens the lead: a mostly-lowercase line whose paragraph runs on or ends a sentence."""
-    line = lines[index]
-    if not line.is_body:
-        return False
-    run = [line.text]
-    for following in lines[index + 1 : index + 3]:
-        if following.paragraph != line.paragraph or following.is_junk:
-            break
-        run.append(following.text)
-    joined = " ".join(run)
-    return len(joined) >= 120 or joined.rstrip().endswith((".", "!", "?", "”", '"', "»"))
-
-
-def _lead_text(lines: list[Line], start: int, first: str) -> str:
-    parts = [first]
-    for line in lines[start + 1 :]:
-        if line.paragraph != lines[start].paragraph or line.is_junk or sum(map(len, parts)) > LEAD_CHARS:
-            break
-        parts.append(line.text)
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
-
-
-def analyse(text: str, header_limit: int = 45) -> Layout:
-    """Find the dateline, the header lines and the lead paragraph of a bulletin's text."""
-    lines = top_lines(text)
-    dateline = find_dateline(lines, header_limit)
-    lead_start, lead = min(len(lines), header_limit), ""
-    if dateline and sum(c.isalpha() for c in dateline.rest) >= 3:
-        lead_start = dateline.line
-        lead = _lead_text(lines, lead_start, dateline.rest)
-    else:
-        begin = dateline.line + 1 if dateline else 0
-        for index in range(begin, min(len(lines), header_limit)):
-            if _starts_body(lines, index):
-                lead_start, lead = index, _lead_text(lines, index, lines[index].text)
-                break
-    markers = [i for i, line in enumerate(lines[:lead_start]) if line.is_label or number_in(line.text)]
-    if dateline and dateline.line < lead_start:
-        markers.append(dateline.line)
-    return Layout(lines, dateline, lead_start, lead, sorted(markers))
-
-
-# --- agencies --------------------------------------------------------------------------
-
-def _coverage(text: str, mentions: list[Mention]) -> float:
-    letters = sum(c.isalpha() for c in text)
-    covered = sum(sum(c.isalpha() for c in text[m.start : m.end]) for m in mentions)
-    return covered / letters if letters else 0.0
-
-
-def logo_lines(layout: Layout, catalog: Catalog) -> tuple[list[Mention], set[int]]:
-    """Agencies in the header's logo block, and the header line indexes that block occupies.
-
-    A header paragraph is a logo block when agency names cover most of it; otherwise each of
-    its lines is tried alone ("Presidencia de la República" under a headline).
-    """
-    mentions: list[Mention] = []
-    used: set[int] = set()
-    header = layout.header
-    paragraphs: dict[int, list[int]] = {}
-    for index, line in enumerate(header):
-        if not line.is_junk and index != (layout.dateline.line if layout.dateline else -1):
-            paragraphs.setdefault(line.paragraph, []).append(index)
-    for indexes in paragraphs.values():
-        texts = [header[i].text for i in indexes]
-        found = catalog.find_in_logo(texts)
-        if found and _coverage("\n".join(texts), found) >= LOGO_COVERAGE:
-            mentions.extend(found)
-            used.update(indexes)
-            continue
-        for index, text in zip(indexes, texts):
-            found = catalog.find_in_logo([text])
-            if found and _coverage(text, found) >= LOGO_COVERAGE:
-                mentions.extend(found)
-                used.add(index)
-    return mentions, used
-
-
-# What may stand between two issuers named together: "X (XX) y la Y", "X, Y".
-_JOINED = re.compile(r"\s*(?:(?:,|y|e)\s*(?:(?:el|la|los|las)\s+)?)?", re.IGNORECASE)
-
-
-def lead_issuers(lead: str, catalog: Catalog) -> list[Mention]:
-    """The agency the lead paragraph presents as speaking, plus any joined to it with "y" or ",".
-
-    Only the first sentence counts, and only an agency that opens a clause ("La Secretaría de
-    Salud informó", ", el IMSS...") or follows a role ("el titular de Servicios de Salud de
-    Oaxaca"): "candidato a la Presidencia de la República" names no issuer.
-    """
-    sentence = re.split(r"(?<=[a-záéíóúñ)]{3}[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡“\"])", lead, maxsplit=1)[0]
-    sentence = sentence[:ISSUER_WINDOW]
-    found = catalog.find(sentence)
-    for position, mention in enumerate(found):
-        before = sentence[: mention.start]
-        opens_clause = re.search(r"(?:^|[,;:]\s*)(?:(?:el|la|los|las)\s+)?$", before, re.IGNORECASE)
-        if opens_clause or catalog.is_issuer_cue(before):
-            issuers = [mention]
-            for following in found[position + 1 :]:
-                gap = re.sub(r"[()]", " ", sentence[issuers[-1].end : following.start])
-                if not _JOINED.fullmatch(gap):
-                    break
-                issuers.append(following)
-            return issuers
-    return []
-
-
-def _unique_displays(mentions: list[Mention]) -> list[str]:
-    seen: list[str] = []
-    for mention in mentions:
-        if mention.agency.display not in seen:
-            seen.append(mention.agency.display)
-    return seen
-
-
-# --- fields ----------------------------------------------------------------------------
+# Digits in a file name further than this from the dateline's date are an id, not a date.
+NAME_DATE_SPAN = dt.timedelta(days=366)
 
 def _lower_keys(mapping: object) -> dict:
     if not isinstance(mapping, dict):
@@ -187,8 +65,7 @@ class _Extraction:
         dateline = find_dateline([line], 1)
         if dateline and sum(c.isalpha() for c in dateline.rest) < 3:
             return True
-        found = self.catalog.find_in_logo([text])
-        return bool(found) and _coverage(text, found) >= LOGO_COVERAGE
+        return is_logo(text, self.catalog)
 
     def title(self) -> None:
         for value, origin in ((self.front.get("title"), "front matter"), (self.meta.get("title"), "html meta")):
@@ -233,17 +110,25 @@ class _Extraction:
             self.metadata.warnings.append("sin fecha")
 
     def _reconcile(self, written: dt.date, from_name: dt.date) -> dt.date:
-        """A dateline whose year alone differs from the file name's date has a typo in the
-        year (common right after New Year); any other disagreement is only reported."""
+        """Settle a dateline that disagrees with the file name's date.
+
+        When only the year differs, one of them is a typo, and the usual typo is a stale year
+        (last year's habit, a reused template): the later year wins. Any other disagreement is
+        reported (when the two are close enough for the name to hold a date at all) and the
+        dateline kept, since the text is what the issuer signed.
+        """
         if (written.month, written.day) == (from_name.month, from_name.day):
+            later = max(written, from_name)
             self.metadata.warnings.append(
-                f"año del encabezado ({written.year}) corregido con el nombre del archivo ({from_name.year})"
+                f"año del encabezado ({written.year}) y del nombre del archivo ({from_name.year}) "
+                f"difieren; se toma {later.year}"
             )
-            return from_name
-        self.metadata.warnings.append(
-            f"la fecha del encabezado ({written.isoformat()}) no coincide con la del nombre "
-            f"del archivo ({from_name.isoformat()})"
-        )
+            return later
+        if abs(written - from_name) <= NAME_DATE_SPAN:  # further apart, the "date" is an id
+            self.metadata.warnings.append(
+                f"la fecha del encabezado ({written.isoformat()}) no coincide con la del nombre "
+                f"del archivo ({from_name.isoformat()})"
+            )
         return written
 
     def number(self) -> None:
@@ -253,12 +138,19 @@ class _Extraction:
                 _set(self.metadata, "number", text, "front matter")
                 return
         lines = self.layout.lines
-        header = [line.text for line in lines[: self.layout.lead_start]]
+        header = [line.text for line in self.layout.header]
         if self.layout.dateline and self.layout.dateline.line == self.layout.lead_start:
             header.append(lines[self.layout.lead_start].text[: self.layout.dateline.date.end])
         found = find_number(header)
-        if found:
-            _set(self.metadata, "number", found[0], "header block")
+        if not found:
+            return
+        if contradicted_by_name(found[0], self.path.stem):
+            # A reused template keeps an old number; with two candidates, claim neither.
+            self.metadata.warnings.append(
+                f"el número del encabezado ({found[0]}) no coincide con el nombre del archivo"
+            )
+            return
+        _set(self.metadata, "number", found[0], "header block")
 
     def agencies(self) -> None:
         given = self.front.get("agencies", self.front.get("agency"))
@@ -275,11 +167,11 @@ class _Extraction:
                 _set(self.metadata, "agencies", list(dict.fromkeys(names)), "front matter")
                 return
         if self.logos:
-            _set(self.metadata, "agencies", _unique_displays(self.logos), "header block")
+            _set(self.metadata, "agencies", unique_displays(self.logos), "header block")
             return
         issuers = lead_issuers(self.layout.lead, self.catalog)
         if issuers:
-            _set(self.metadata, "agencies", _unique_displays(issuers), "lead paragraph")
+            _set(self.metadata, "agencies", unique_displays(issuers), "lead paragraph")
             return
         author = _text_value(self.meta.get("author"))
         known = self.catalog.lookup(author) if author else None

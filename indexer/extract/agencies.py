@@ -113,27 +113,35 @@ class Catalog:
                 self._by_logo.setdefault(_key(logo), agency)
             for pattern in agency.patterns:
                 self._patterns.append((re.compile(pattern), agency))
+
+    # Matchers are compiled on first use: listing the catalog (a search page) needs none.
+
+    @functools.cached_property
+    def _names_re(self) -> re.Pattern | None:
         names = sorted(self._by_name, key=len, reverse=True)
-        self._names_re = re.compile(
-            r"(?<!\w)(?:" + "|".join(_name_pattern(n) for n in names) + r")(?!\w)"
-        ) if names else None
+        return _alternation(_name_pattern(n) for n in names)
+
+    @functools.cached_property
+    def _acronyms_re(self) -> re.Pattern | None:
         acronyms = sorted(self._by_acronym, key=len, reverse=True)
-        self._acronyms_re = re.compile(
-            r"(?<![\w\-])(?:" + "|".join(re.escape(a) for a in acronyms) + r")(?![\w\-])"
-        ) if acronyms else None
-        states = sorted(
-            ((_key(s), a) for a in self.agencies if a.state for s in (a.state, *a.state_aliases)),
-            key=lambda pair: len(pair[0]), reverse=True,
-        )
-        self._states = dict(states)
-        self._states_re = re.compile(
-            r"(?<!\w)(?:" + "|".join(_name_pattern(s) for s, _ in states) + r")(?!\w)"
-        ) if states else None
+        return _alternation((re.escape(a) for a in acronyms), before=r"(?<![\w\-])", after=r"(?![\w\-])")
+
+    @functools.cached_property
+    def _states(self) -> dict[str, Agency]:
+        return {_key(s): a for a in self.agencies if a.state for s in (a.state, *a.state_aliases)}
+
+    @functools.cached_property
+    def _states_re(self) -> re.Pattern | None:
+        return _alternation(_name_pattern(s) for s in sorted(self._states, key=len, reverse=True))
+
+    @functools.cached_property
+    def _cue_re(self) -> re.Pattern | None:
         cues = sorted((_key(c) for c in self.issuer_cues), key=len, reverse=True)
-        self._cue_re = re.compile(
-            r"(?:^|\W)(?:" + "|".join(_name_pattern(c) for c in cues) + r")"
-            r"(?:\s+general)?\s+(?:de|del)\s+(?:(?:la|los|las)\s+)?$"
-        ) if cues else None
+        return _alternation(
+            (_name_pattern(c) for c in cues),
+            before=r"(?:^|\W)",
+            after=r"(?:\s+general)?\s+(?:de|del)\s+(?:(?:la|los|las)\s+)?$",
+        )
 
     # --- lookups -----------------------------------------------------------------------
 
@@ -168,7 +176,7 @@ class Catalog:
         if self._names_re:
             for match in self._names_re.finditer(folded):
                 agency = self._by_name.get(_key(match.group()))
-                if agency:
+                if agency and not _name_goes_on(text, match.start(), match.end()):
                     found.append(Mention(agency, match.start(), match.end()))
         if self._acronyms_re:
             for match in self._acronyms_re.finditer(text):
@@ -211,6 +219,27 @@ class Catalog:
     def is_issuer_cue(self, text_before: str) -> bool:
         """Whether `text_before` ends with a phrase like "el titular de" or "personal de la"."""
         return bool(self._cue_re and self._cue_re.search(fold(text_before[-60:])))
+
+
+# After a catalog name, these mean the text names a different, narrower body:
+# "Secretaría de Salud del Estado", "Secretaría de Seguridad ... Ciudadana Municipal".
+_NARROWER = re.compile(r"[ \t]+(?:municipal|estatal|del estado|de la entidad|local)\b", re.IGNORECASE)
+_CAPITALISED_WORD = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÜÑ][a-záéíóúüñ]")
+
+
+def _name_goes_on(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is only the beginning of a longer proper name
+    ("Secretaría de Bienestar Social"). Not judged in capitals, where every word is capitalised."""
+    after = text[end : end + 40]
+    if _NARROWER.match(after):
+        return True
+    written = text[start:end]
+    return not written.isupper() and bool(_CAPITALISED_WORD.match(after))
+
+
+def _alternation(patterns, before: str = r"(?<!\w)", after: str = r"(?!\w)") -> re.Pattern | None:
+    patterns = list(patterns)
+    return re.compile(before + "(?:" + "|".join(patterns) + ")" + after) if patterns else None
 
 
 def _longest_first(mentions: list[Mention]) -> list[Mention]:
@@ -267,12 +296,17 @@ def catalog_path(path: Path | str | None = None) -> Path:
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
     """Read and check an agency catalog (TOML); raises ValueError naming the file on errors."""
-    resolved = catalog_path(path).resolve()
+    resolved = _resolved(catalog_path(path))
     try:
         stamp = resolved.stat().st_mtime_ns
     except OSError as error:
         raise ValueError(f"agency catalog {resolved}: {error.strerror}") from None
     return _load(resolved, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
 
 
 @functools.lru_cache(maxsize=8)

@@ -141,15 +141,28 @@ _FILE_DMY = re.compile(r"(?<!\d)([0-3]\d)[-_.]([01]\d)[-_.]([12]\d{3})(?!\d)")
 _FILE_DDMMYY = re.compile(r"(?<!\d)([0-3]\d)([01]\d)(\d{2})(?!\d)")
 
 
+# Digital press bulletins do not predate this; older "dates" in names are ids ("...-270386").
+FILE_NAME_MIN_YEAR = 1990
+
+
+def _file_name_year(text: str) -> int:
+    """Four digits as written; two digits in this century unless that lies in the future."""
+    year = int(text)
+    if year >= 100:
+        return year
+    return 2000 + year if 2000 + year <= dt.date.today().year + 1 else 1900 + year
+
+
 def date_from_filename(name: str) -> dt.date | None:
     """The date a file name carries, trying the least ambiguous spellings first."""
     words = re.sub(r"[-_]+", " ", name)
     for found in find_dates(words):
-        return found.date
+        if found.date.year >= FILE_NAME_MIN_YEAR:
+            return found.date
     for pattern, order in ((_FILE_ISO, "ymd"), (_FILE_DMY, "dmy"), (_FILE_DDMMYY, "dmy")):
         for match in pattern.finditer(name):
             parts = dict(zip(order, match.groups()))
-            date = make_date(_two_digit_year(parts["y"]), int(parts["m"]), int(parts["d"]))
-            if date:
+            date = make_date(_file_name_year(parts["y"]), int(parts["m"]), int(parts["d"]))
+            if date and date.year >= FILE_NAME_MIN_YEAR:
                 return date
     return None

@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.extract.dates import DateMatch, find_dates
+from indexer.extract.numbers import number_in
 
 # Only the top of a bulletin can hold its header; transcripts run to hundreds of kilobytes.
 TOP_CHARS = 12_000
-MAX_HEADER_LINES = 45
+TOP_LINES = 60
+HEADER_LINES = 45  # the lead starts before this many lines, or the bulletin has no header
+LEAD_CHARS = 600
 
 _JUNK = re.compile(
     r"""^(?:
@@ -25,6 +28,7 @@ _JUNK = re.compile(
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
+_RULE = re.compile(r"^(?:[-_*=~]\s*){3,}$")  # a horizontal rule: "---", "* * *"
 _BULLET = re.compile(r"^(?:[-–—•·*▪►✓]|\d{1,2}[.)])\s+")
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|^#{1,6}\s+|\\(?=[\\`*_{}\[\]()#+\-.!])")
 _LABEL = re.compile(
@@ -43,8 +47,9 @@ _PLACE_WORD = re.compile(r"^(?:[A-ZÁÉÍÓÚÜÑ][\w'’.]*|[A-ZÁÉÍÓÚÜÑ]
 
 def clean_line(line: str) -> str:
     """A line without residual markup (**, _italics_, leading #) and surrounding space."""
-    line = line.replace("\u00a0", " ").replace("\t", " ")
-    return re.sub(r"\s{2,}", " ", _MARKUP.sub("", line)).strip()
+    if any(mark in line for mark in "*_#\\"):
+        line = _MARKUP.sub("", line)
+    return " ".join(line.split())
 
 
 @dataclass
@@ -53,14 +58,19 @@ class Line:
 
     text: str
     paragraph: int
+    continues_bullet: bool = False  # a wrapped line of the bullet that opens its paragraph
 
     @property
     def is_junk(self) -> bool:
         return not any(c.isalnum() for c in self.text) or bool(_JUNK.match(self.text))
 
     @property
+    def is_rule(self) -> bool:
+        return bool(_RULE.match(self.text))
+
+    @property
     def is_bullet(self) -> bool:
-        return bool(_BULLET.match(self.text))
+        return self.continues_bullet or bool(_BULLET.match(self.text))
 
     @property
     def is_label(self) -> bool:
@@ -95,17 +105,18 @@ class Layout:
 
     lines: list[Line]
     dateline: Dateline | None
-    lead_start: int  # index of the first lead line; lines before it are the header
+    lead_start: int  # index of the first lead line
     lead: str
+    header_end: int  # lines before this are the header (at most lead_start)
     markers: list[int] = field(default_factory=list)  # label/number/date-only lines in the header
 
     @property
     def header(self) -> list[Line]:
-        return self.lines[: self.lead_start]
+        return self.lines[: self.header_end]
 
 
 def top_lines(text: str) -> list[Line]:
-    """Non-blank cleaned lines of the top of `text`, numbered by paragraph."""
+    """The first non-blank lines of `text`, cleaned and numbered by paragraph."""
     lines: list[Line] = []
     paragraph = 0
     for raw in text[:TOP_CHARS].splitlines():
@@ -113,7 +124,11 @@ def top_lines(text: str) -> list[Line]:
         if not cleaned:
             paragraph += 1
             continue
-        lines.append(Line(cleaned, paragraph))
+        previous = lines[-1] if lines else None
+        in_bullet = bool(previous and previous.paragraph == paragraph and previous.is_bullet)
+        lines.append(Line(cleaned, paragraph, in_bullet))
+        if len(lines) >= TOP_LINES:
+            break
     return lines
 
 
@@ -168,3 +183,53 @@ def find_dateline(lines: list[Line], limit: int, with_place: bool = False) -> Da
                 rest = ""  # the wrapped part belongs to the next line, which is read as lead
             return Dateline(index, found, place, rest)
     return None
+
+
+def _starts_body(lines: list[Line], index: int) -> bool:
+    """Prose that opens the lead: a mostly-lowercase line whose paragraph runs on or ends a sentence."""
+    line = lines[index]
+    if not line.is_body:
+        return False
+    run = [line.text]
+    for following in lines[index + 1 : index + 3]:
+        if following.paragraph != line.paragraph or following.is_junk:
+            break
+        run.append(following.text)
+    joined = " ".join(run)
+    return len(joined) >= 120 or joined.rstrip().endswith((".", "!", "?", "”", '"', "»"))
+
+
+def _lead_text(lines: list[Line], start: int, first: str) -> str:
+    parts = [first]
+    for line in lines[start + 1 :]:
+        if line.paragraph != lines[start].paragraph or line.is_junk or sum(map(len, parts)) > LEAD_CHARS:
+            break
+        parts.append(line.text)
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
+def analyse(text: str, header_limit: int = HEADER_LINES) -> Layout:
+    """Find the dateline, the header lines and the lead paragraph of a bulletin's text."""
+    lines = top_lines(text)
+    dateline = find_dateline(lines, header_limit)
+    lead_start, lead = min(len(lines), header_limit), ""
+    if dateline and sum(c.isalpha() for c in dateline.rest) >= 3:
+        lead_start = dateline.line
+        lead = _lead_text(lines, lead_start, dateline.rest)
+    else:
+        begin = dateline.line + 1 if dateline else 0
+        for index in range(begin, min(len(lines), header_limit)):
+            if _starts_body(lines, index):
+                lead_start, lead = index, _lead_text(lines, index, lines[index].text)
+                break
+    header_end = lead_start
+    seen_text = False
+    for index, line in enumerate(lines[:lead_start]):
+        if line.is_rule and seen_text:  # "---" after the first words closes the header
+            header_end = index
+            break
+        seen_text = seen_text or not line.is_junk
+    markers = [i for i, line in enumerate(lines[:header_end]) if line.is_label or number_in(line.text)]
+    if dateline and dateline.line < header_end:
+        markers.append(dateline.line)
+    return Layout(lines, dateline, lead_start, lead, header_end, sorted(markers))

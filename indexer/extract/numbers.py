@@ -45,3 +45,13 @@ def find_number(header_lines: list[str]) -> tuple[str, int] | None:
         if number:
             return number, index
     return None
+
+
+def contradicted_by_name(number: str, file_name: str) -> bool:
+    """Whether a file name that states a bulletin number ("Boletín-campaña-010_070418")
+    states a different one: the header's number appears nowhere among the name's digits."""
+    words = re.sub(r"[-_.]+", " ", file_name)
+    if not number_in(words):
+        return False
+    leading = re.search(r"\d+", number)
+    return bool(leading) and int(leading.group()) not in {int(d) for d in re.findall(r"\d+", words)}

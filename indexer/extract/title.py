@@ -20,13 +20,9 @@ def _unwrap(parts: list[str]) -> str:
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 
-def _looks_like_title(text: str) -> bool:
-    """Not a sentence cut short ("..., es decir,") and not a whole paragraph of prose."""
-    return (
-        len(text.split()) <= MAX_TITLE_WORDS
-        and not text.rstrip().endswith((",", ";", ":"))
-        and any(c.isalpha() for c in text)
-    )
+def _looks_whole(text: str) -> bool:
+    """Not a sentence cut short ("..., es decir,") nor a whole paragraph of prose."""
+    return len(text.split()) <= MAX_TITLE_WORDS and not text.rstrip().endswith((",", ";", ":"))
 
 
 def title_from_headings(headings: list[Heading], is_boilerplate) -> str | None:
@@ -57,18 +53,20 @@ def _runs(lines: list[Line], skip: set[int]) -> list[tuple[int, str]]:
 def title_from_layout(layout: Layout, skip: set[int]) -> tuple[str, str] | None:
     """(headline, origin) from the header lines, origin "first line" or "header block"."""
     header = layout.header
-    runs = [run for run in _runs(header, skip) if _looks_like_title(run[1])]
-    if not runs and layout.lead:
-        return None
+    runs = [run for run in _runs(header, skip) if any(c.isalpha() for c in run[1])]
+    # A run that looks whole is preferred; one ending in a comma is better than nothing.
+    whole = [run for run in runs if _looks_whole(run[1])]
     first_marker = min(layout.markers, default=None)
     chosen = None
-    if first_marker is not None:
-        chosen = next((run for run in runs if run[0] > first_marker), None)
-    if chosen is None and runs:
-        chosen = runs[0]
+    for candidates in (whole, runs):
+        if first_marker is not None:
+            chosen = next((run for run in candidates if run[0] > first_marker), None)
+        chosen = chosen or (candidates[0] if candidates else None)
+        if chosen:
+            break
     if chosen is None:
         return None
-    start, text = chosen
+    start, text = chosen[0], chosen[1].rstrip(" ,;:")
     if len(text) > MAX_TITLE_CHARS:
         text = text[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
     first_text = next((i for i, line in enumerate(header) if not line.is_junk), None)

@@ -26,6 +26,7 @@ _BOMS = [  # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 # Characters no real text is made of: C0/C1 controls (bar tab, newlines, form feed), the
 # replacement character, private-use code points.
 _JUNK_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
+_CONTROL_BYTES = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0C, 0x0D)) + b"\x7f"
 _MAX_JUNK_SHARE = 0.01
 _SAMPLE = 1 << 16
 
@@ -47,9 +48,13 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise Unreadable("binario, no es texto (contiene bytes NUL)") from None
     try:
-        return _checked(data.decode("utf-8")), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:  # the common case: count control bytes in C instead of scanning the str
+        if len(data) - len(data.translate(None, _CONTROL_BYTES)) > _MAX_JUNK_SHARE * len(text):
+            raise Unreadable("binario, no es texto (caracteres de control)")
+        return text, "utf-8"
     best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
     if best is not None:
         return _checked(str(best)), best.encoding

@@ -42,18 +42,34 @@ def split_front_matter(text: str) -> tuple[dict, str, list[str]]:
         return {}, text, []
     block, body = match.group(1), text[match.end():]
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
-    except yaml.YAMLError as exc:
+        data = yaml.load(block, Loader=_FrontMatterLoader) if block.strip() else {}
+        if isinstance(data, dict):
+            data = {str(key): _plain(value) for key, value in data.items()}
+    except (yaml.YAMLError, RecursionError) as exc:  # recursion: self-referencing or absurdly nested YAML
         loose = _loose_pairs(block)
         if not loose:  # not front matter at all, just a rule above the text
             return {}, text, []
-        problem = getattr(exc, "problem", None) or type(exc).__name__
+        problem = getattr(exc, "problem", None) or str(exc)[:60] or type(exc).__name__
         return loose, body, [f"front matter YAML inválido ({problem}); leído como clave: valor"]
     if data is None:
         return {}, body, []
     if not isinstance(data, dict):
         return {}, text, []  # a '---' rule followed by prose, not metadata
-    return {str(key): _plain(value) for key, value in data.items()}, body, []
+    return data, body, []
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses alias-heavy YAML ('billion laughs'): shared references would
+    explode when the values are copied or serialized later."""
+
+    max_aliases = 50
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen = getattr(self, "aliases_seen", 0) + 1
+            if self.aliases_seen > self.max_aliases:
+                raise yaml.YAMLError("demasiados alias YAML")
+        return super().compose_node(parent, index)
 
 
 def _loose_pairs(block: str) -> dict:
@@ -83,8 +99,9 @@ _MARKDOWN_SIGNAL = re.compile(
       ^[ ]{0,3}\#{1,6}[ \t]+\S                       # ATX heading
     | \*\*[^\s*] | [^\s*]\*\*                        # **strong**
     | ^[ ]{0,3}\*{1,3}[ \t]+\S                       # '* item', stray '** ' openers
-    | (?<![\w*])\*[^\s*][^*\n]{0,300}?[^\s*]\*(?![\w*])   # *emphasis*
-    | (?<!\w)__?[^\s_][^_\n]{0,300}?[^\s_]__?(?!\w)  # _emphasis_
+    | (?<![\w*])\*[^\s*][^*]{0,300}?[^\s*]\*(?![\w*])   # *emphasis*, maybe over a line end
+    | (?<!\w)__?[^\s_][^_]{0,300}?[^\s_]__?(?!\w)  # _emphasis_
+    | ^[ \t]*(?:[-+•][ \t]+)?__?[^\s_]              # a line opening with '_' (emphasis left unclosed)
     | \]\([^)\n]*\)                                  # [text](url)
     | !\[                                            # image
     | ^[ ]{0,3}<(?:div|img|p|br|span|a|b|i|strong|em|center|font|table|figure|iframe|section|script|style)\b
@@ -103,22 +120,27 @@ def looks_like_markdown(text: str) -> bool:
     return _MARKDOWN_SIGNAL.search(text) is not None
 
 
-_TABLE_HINT = re.compile(r"^[ \t]*[+|]", re.M)
+_LAYOUT_HINT = re.compile(r"^[ \t]*[+|\[]", re.M)
 _GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
 _PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _EMPTY_CELL = re.compile(r"^(?:\[\]|[-=:\s]*)$")
+# '[C:\\Users\\...\\WhatsApp Image.jpeg]', '[]': what converters leave where an image was.
+_IMAGE_PLACEHOLDER = re.compile(
+    r"^[ \t]*\[(?:[^\]\n]*\.(?:jpe?g|png|gif|bmp|tiff?|webp|emf|wmf|svg))?\][ \t]*$", re.I
+)
 
 
-def strip_layout_tables(text: str) -> str:
-    """Drop pandoc grid-table borders and empty/image-only rows; keep rows with words as 'a | b'.
+def strip_layout_junk(text: str) -> str:
+    """Drop grid-table borders, empty/image-only table rows and image placeholders; keep rows with words as 'a | b'.
 
-    Converters wrap logos in tables (`+----+--+` / `| [] |  |`); their borders are not text.
+    Converters wrap logos in tables (`+----+--+` / `| [] |  |`) and leave `[photo.jpeg]` where a
+    picture was; none of it is text.
     """
-    if ("|" not in text and "+-" not in text and "+=" not in text) or not _TABLE_HINT.search(text):
+    if ("|" not in text and "+-" not in text and "+=" not in text and "[" not in text) or not _LAYOUT_HINT.search(text):
         return text
     lines = []
     for line in text.split("\n"):
-        if _GRID_BORDER.match(line):
+        if _GRID_BORDER.match(line) or _IMAGE_PLACEHOLDER.match(line):
             continue
         if _PIPE_ROW.match(line):
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -132,9 +154,10 @@ def strip_layout_tables(text: str) -> str:
 
 # --- rendering -------------------------------------------------------------------------------
 
-# '*' runs not closing or opening anything (next to a space or a line edge) are leftovers of
-# broken emphasis, e.g. '** Con la participación ...*'.
-_STRAY_STARS = re.compile(r"(?<!\S)\*{1,3}|\*{1,3}(?!\S)")
+# '*' and '_' runs not closing or opening anything (next to a space or a line edge) are
+# leftovers of broken emphasis, e.g. '** Con la participación ...*' or '_SEDE DEL DEBATE _'.
+_WORD_STARS_WORD = re.compile(r"(?<=\w)\*{2,}(?=\w)")
+_STRAY_MARKS = re.compile(r"(?<!\S)(?:\*{1,3}|_{1,3})|(?:\*{1,3}|_{1,3})(?!\S)")
 _HTML_DROP = re.compile(r"<!--.*?-->|<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
 _HTML_BREAK = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?h[1-6]|/?table|/?section|/?figure|/?blockquote)\b[^>]*>", re.I)
 _HTML_TAG = re.compile(r"<[^>]*>")
@@ -153,9 +176,11 @@ _LEFTOVER_ESCAPE = re.compile(r"\\+(?=[!-/:-@\[-`{-~])")
 
 
 def _unstar(text: str) -> str:
-    """Clear what survives the parse of broken markup: stray '*' runs and doubled escapes."""
-    if "*" in text:
-        text = _STRAY_STARS.sub("", text)
+    """Clear what survives the parse of broken markup: stray '*'/'_' runs and doubled escapes."""
+    if "**" in text:  # never prose; between two words it stood for a space
+        text = _WORD_STARS_WORD.sub(" ", text).replace("**", "")
+    if "*" in text or "_" in text:
+        text = _STRAY_MARKS.sub("", text)
     if "\\" in text:
         text = _LEFTOVER_ESCAPE.sub("", text)
     return text
@@ -208,7 +233,10 @@ def markdown_to_plain(text: str) -> tuple[str, list[Heading]]:
             out.append("\n" if token.hidden else "\n\n")
         elif kind == "list_item_open":
             item_prefix = f"{token.info}{token.markup} " if token.info else ""
-        elif kind in ("list_item_close", "bullet_list_close", "ordered_list_close"):
+        elif kind == "list_item_close":
+            if out and not out[-1].endswith("\n"):
+                out.append("\n")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
             out.append("\n")
         elif kind == "html_block":
             out.append(_unstar(html_fragment_text(token.content)) + "\n\n")

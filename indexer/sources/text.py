@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from ..document import SourceText, Unreadable
 from .encoding import decode
-from .markdown import looks_like_markdown, markdown_to_plain, split_front_matter, strip_layout_tables
+from .markdown import looks_like_markdown, markdown_to_plain, split_front_matter, strip_layout_junk
 from .tidy import tidy
+
+# Parsing cost grows with size (and worse on pathological markup); bulletins are far smaller.
+MAX_MARKDOWN_CHARS = 2_000_000
 
 
 def read_text(data: bytes, *, markdown: bool = False) -> SourceText:
@@ -19,10 +22,13 @@ def read_text(data: bytes, *, markdown: bool = False) -> SourceText:
         raise Unreadable("sin texto (solo espacios en blanco)")
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     front_matter, body, warnings = split_front_matter(raw.lstrip("\ufeff"))
-    body = strip_layout_tables(body)
+    body = strip_layout_junk(body)
     headings = []
     if markdown or looks_like_markdown(body):
-        body, headings = markdown_to_plain(body)
+        if len(body) <= MAX_MARKDOWN_CHARS:
+            body, headings = markdown_to_plain(body)
+        else:
+            warnings.append(f"Markdown de más de {MAX_MARKDOWN_CHARS // 10**6} millones de caracteres: leído como texto plano")
     text = tidy(body)
     if not text:
         raise Unreadable("sin texto (solo front matter o marcado)" if front_matter else "sin texto")

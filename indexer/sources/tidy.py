@@ -22,25 +22,39 @@ _REPLACEMENTS = {
     "\u2028": "\n", "\u2029": "\n",
 }
 # Most files have none of these: searching is much cheaper than translating every character.
-_ODD_CHARS = re.compile("[" + "".join(re.escape(ch) for ch in _REPLACEMENTS) + "]")
-_SPACE_RUNS = re.compile(" {2,}")
-_LINE_EDGES = re.compile(" +\n *|\n +")
-_BLANK_RUNS = re.compile("\n{3,}")
+_ODD_CHAR = re.compile("[" + "".join(re.escape(ch) for ch in _REPLACEMENTS) + "]")
+_ODD_SEQUENCE = re.compile("\r\n?|" + _ODD_CHAR.pattern)
 
 
 def tidy(text: str) -> str:
-    """Normalize text as described in `SourceText.text` (NFC, stripped lines, paragraphs)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if _ODD_CHARS.search(text):
-        text = _ODD_CHARS.sub(lambda match: _REPLACEMENTS[match.group()], text)
+    """Normalize text as described in `SourceText.text` (NFC, stripped lines, paragraphs).
+
+    Written for speed on large corpora: one regex search, then a single pass over the lines,
+    instead of regex substitutions that would visit every space and newline.
+    """
+    if _ODD_CHAR.search(text):
+        text = _ODD_SEQUENCE.sub(_replacement, text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _SPACE_RUNS.sub(" ", text)
-    text = _LINE_EDGES.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _BLANK_RUNS.sub("\n\n", text)
-    return text.strip()
+    lines: list[str] = []
+    pending_blank = False
+    for line in text.split("\n"):
+        while "  " in line:
+            line = line.replace("  ", " ")
+        line = line.strip()
+        if not line:
+            pending_blank = bool(lines)
+            continue
+        if pending_blank:
+            lines.append("")
+            pending_blank = False
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _replacement(match: re.Match) -> str:
+    found = match.group()
+    return "\n" if found[0] == "\r" else _REPLACEMENTS[found]
 
 
 def one_line(text: str) -> str:

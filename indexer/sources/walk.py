@@ -28,7 +28,7 @@ def iter_corpus(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[Path, st
         yield root, _os_reason(exc)
         return
     if not stat.S_ISDIR(root_stat.st_mode):
-        yield root, _file_reason(root, root_stat, suffixes, {})
+        yield root, _file_reason(root, root_stat, suffixes, {}, root.parent)
         return
     seen_dirs = {(root_stat.st_dev, root_stat.st_ino): root}
     seen_files: dict[tuple[int, int], Path] = {}
@@ -36,7 +36,7 @@ def iter_corpus(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[Path, st
     while stack:
         path, is_dir = stack.pop()
         if not is_dir:
-            result = _classify(path, suffixes, seen_dirs, seen_files, stack)
+            result = _classify(path, root, suffixes, seen_dirs, seen_files, stack)
             if result is not None:
                 yield result
             continue
@@ -52,7 +52,7 @@ def iter_corpus(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[Path, st
             stack.append((path / name, False))
 
 
-def _classify(path, suffixes, seen_dirs, seen_files, stack) -> tuple[Path, str | None] | None:
+def _classify(path, root, suffixes, seen_dirs, seen_files, stack) -> tuple[Path, str | None] | None:
     """(path, reason or None) for a file; None for a new directory, which is queued on `stack`."""
     try:
         info = os.stat(path)  # follows symlinks
@@ -66,14 +66,14 @@ def _classify(path, suffixes, seen_dirs, seen_files, stack) -> tuple[Path, str |
     if stat.S_ISDIR(info.st_mode):
         key = (info.st_dev, info.st_ino)
         if key in seen_dirs:
-            return path, f"enlace a una carpeta ya recorrida ({seen_dirs[key].name}): ciclo o duplicado"
+            return path, f"ciclo o carpeta repetida: apunta a {_shown(seen_dirs[key], root)}"
         seen_dirs[key] = path
         stack.append((path, True))
         return None
-    return path, _file_reason(path, info, suffixes, seen_files)
+    return path, _file_reason(path, info, suffixes, seen_files, root)
 
 
-def _file_reason(path: Path, info: os.stat_result, suffixes, seen_files) -> str | None:
+def _file_reason(path: Path, info: os.stat_result, suffixes, seen_files, root: Path) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return "no es un archivo regular"
     if path.name.startswith("~$"):
@@ -85,9 +85,15 @@ def _file_reason(path: Path, info: os.stat_result, suffixes, seen_files) -> str 
         return "sin permiso de lectura"
     key = (info.st_dev, info.st_ino)
     if key in seen_files:
-        return f"mismo archivo que {seen_files[key].name} (enlace)"
+        return f"mismo archivo que {_shown(seen_files[key], root)}"
     seen_files[key] = path
     return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    """How a path appears in a reason: relative to the corpus root."""
+    relative = path.relative_to(root).as_posix()
+    return "la carpeta raíz" if relative == "." else relative
 
 
 def _is_dir(path: Path) -> bool:

@@ -70,11 +70,11 @@ def _document_text(document) -> tuple[str, list[Heading]]:
                 headings.append(Heading(_heading_level(element.get("rend")), heading))
                 blocks.append(heading)
         elif element.tag == "list":
-            blocks.append("\n".join(one_line("".join(item.itertext())) for item in element.iter("item")))
+            blocks.append("\n".join(one_line("".join(item.itertext())) for item in element.findall("item")))
         elif element.tag == "table":
             rows = []
-            for row in element.iter("row"):
-                cells = [one_line("".join(cell.itertext())) for cell in row.iter("cell")]
+            for row in element.findall("row"):
+                cells = [one_line("".join(cell.itertext())) for cell in row.findall("cell")]
                 if any(cells):
                     rows.append(" | ".join(cell for cell in cells if cell))
             blocks.append("\n".join(rows))
@@ -124,12 +124,10 @@ def _fallback(markup: str) -> SourceText:
     text = tidy(html_fragment_text(body))
     if len(text.split()) < _MIN_FALLBACK_WORDS:
         raise Unreadable("HTML sin texto principal")
-    meta = {}
-    if title and plausible_title(html_fragment_text(title.group(1))):
-        meta["title"] = plausible_title(html_fragment_text(title.group(1)))
+    title = plausible_title(html_fragment_text(title.group(1))) if title else None
     return SourceText(
         text=text,
         format="html",
-        meta=meta,
+        meta={"title": title} if title else {},
         warnings=["HTML: sin contenido principal reconocible; se tomó todo el texto de la página"],
     )

@@ -16,7 +16,9 @@ from docx.oxml.ns import qn
 from ..document import Heading, SourceText, Unreadable
 from .tidy import is_page_number, one_line, plausible_title, tidy
 
-MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024  # uncompressed; guards against zip bombs
+# Uncompressed sizes: python-docx loads every part into memory, so these guard against zip bombs.
+MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 _T, _TAB, _BR, _CR, _NB_HYPHEN = (qn(t) for t in ("w:t", "w:tab", "w:br", "w:cr", "w:noBreakHyphen"))
@@ -53,12 +55,15 @@ def _check_package(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             info = package.getinfo("word/document.xml")
+            unpacked = sum(member.file_size for member in package.infolist())
     except KeyError:
         raise Unreadable("docx dañado: falta word/document.xml") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise Unreadable(f"docx dañado: no es un ZIP válido ({exc})") from exc
     if info.file_size > MAX_DOCUMENT_XML_BYTES:
         raise Unreadable(f"docx demasiado grande (> {MAX_DOCUMENT_XML_BYTES // 2**20} MB de XML)")
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Unreadable(f"docx demasiado grande (> {MAX_UNPACKED_BYTES // 2**20} MB descomprimido)")
 
 
 def _style_names(document) -> dict[str, str]:

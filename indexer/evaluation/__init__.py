@@ -1,0 +1,1 @@
+"""Measurements of the pipeline against hand-checked evaluation sets."""

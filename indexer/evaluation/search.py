@@ -1,0 +1,340 @@
+"""Measure known-item search against the hand-written dev queries, beside two baselines.
+
+    python -m indexer.evaluation.search [--shared DIR] [--index DIR] [--rebuild] [--check]
+                                        [--set NAME=VALUE]... [--only-ours] [--no-extras]
+
+Runs every query of `<shared>/eval/known-item-dev.tsv` (columns query, target, note; a target may
+list two files of the same bulletin separated by "|", either counts) against Boletines and two
+setups a person might choose instead (see `baselines`), all over the same files of
+`<shared>/corpus`. Prints the rank of the target per query and system ("—" when not in the top
+10), then success@1, success@10 and MRR@10 side by side, with build times.
+
+Indexes are cached in `--index` (default `index-eval/` in the repository) and rebuilt only when
+the corpus or the code that shapes them is newer (or with `--rebuild`), so query-side changes
+are measured in seconds. `--set TITLE_BOOST=3` overrides a ranking constant of `indexer.query`
+for one run, to compare variants without editing code.
+
+Extras (skipped with `--no-extras`): accent invariance (every query without accents, and with
+accents restored from the index vocabulary, must match the same bulletins), and autocomplete
+latency (p50/p95 of `suggest.completions` over prefixes of the dev queries' words).
+`<shared>` defaults to the `shared` folder next to the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer import query as query_module
+from indexer import store, suggest
+from indexer.analysis import word_spans
+from indexer.build import build, is_stale
+from indexer.evaluation.baselines import SqliteFts5, WhooshDefault, read_corpus
+from indexer.search import SearchEngine, SearchRequest
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_SHARED = REPO.parent / "shared"
+DEFAULT_CACHE = REPO / "index-eval"
+QUERIES_FILE = Path("eval") / "known-item-dev.tsv"
+K = 10
+TARGETS = {"success@10": 0.95, "mrr@10": 0.85}
+
+# Modules read only at query time: changing them never needs a rebuild of the cached index.
+_QUERY_TIME = {"query.py", "search.py", "suggest.py", "highlight.py", "facets.py", "cli.py", "config.py"}
+
+
+@dataclass(frozen=True)
+class KnownItem:
+    query: str
+    targets: tuple[str, ...]
+    note: str = ""
+
+
+def load_known_items(path: Path) -> list[KnownItem]:
+    """Rows of a known-item TSV (CSV-style quoting, so a query may hold "phrases")."""
+    items = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            query = (row.get("query") or "").strip()
+            targets = tuple(t.strip() for t in (row.get("target") or "").split("|") if t.strip())
+            if query and targets:
+                items.append(KnownItem(query, targets, (row.get("note") or "").strip()))
+    return items
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+def rank_of(hits: list[list[str]], targets) -> int | None:
+    """1-based rank of the first hit holding any target path (a hit lists all its files), else None."""
+    wanted = set(targets)
+    for rank, paths in enumerate(hits, 1):
+        if wanted.intersection(paths):
+            return rank
+    return None
+
+
+def success_at(ranks: list[int | None], k: int) -> float:
+    """Share of queries whose target is within the top k."""
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def mrr_at(ranks: list[int | None], k: int) -> float:
+    """Mean reciprocal rank, counting a target below k (or missing) as 0."""
+    return sum(1 / r for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+@dataclass
+class Scores:
+    ranks: list[int | None]
+
+    @property
+    def s1(self) -> float:
+        return success_at(self.ranks, 1)
+
+    @property
+    def s10(self) -> float:
+        return success_at(self.ranks, K)
+
+    @property
+    def mrr(self) -> float:
+        return mrr_at(self.ranks, K)
+
+
+def evaluate(search, items: list[KnownItem], k: int = K) -> Scores:
+    """`search(query, limit)` → list of hits, each a list of paths."""
+    return Scores([rank_of(search(item.query, k), item.targets) for item in items])
+
+
+def strip_accents(text: str) -> str:
+    """"vacunación niñas" → "vacunacion ninas", case and punctuation kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+# --- systems ---------------------------------------------------------------------------------
+
+class Boletines:
+    name = "Boletines"
+
+    def __init__(self, index_dir: Path):
+        self.engine = SearchEngine(index_dir)
+
+    def search(self, query: str, limit: int = K) -> list[list[str]]:
+        return [hit["paths"] for hit in self.response(query, limit)["hits"]]
+
+    def response(self, query: str, limit: int = K) -> dict:
+        return self.engine.search(SearchRequest(query=query, limit=limit))
+
+
+def _newest_mtime(paths) -> int:
+    return max((p.stat().st_mtime_ns for p in paths if p.is_file()), default=0)
+
+
+def index_code_mtime() -> int:
+    """Newest change to code or data that shapes the index (query-time modules excluded)."""
+    package = REPO / "indexer"
+    files = [p for p in package.rglob("*") if p.suffix in (".py", ".txt", ".toml")
+             and "evaluation" not in p.relative_to(package).parts
+             and not (p.parent == package and p.name in _QUERY_TIME)]
+    return _newest_mtime(files)
+
+
+def _baseline_code_mtime() -> int:
+    package = REPO / "indexer"
+    return _newest_mtime([*(package / "sources").rglob("*"), package / "document.py",
+                          package / "evaluation" / "baselines.py"])
+
+
+def ours_is_stale(corpus: Path, index_dir: Path) -> bool:
+    if is_stale(corpus, index_dir):
+        return True
+    return (index_dir / store.CURRENT).stat().st_mtime_ns < index_code_mtime()
+
+
+def _stamp_is_stale(stamp: Path, corpus: Path) -> bool:
+    if not stamp.is_file():
+        return True
+    built = stamp.stat().st_mtime_ns
+    if _baseline_code_mtime() > built:
+        return True
+    for path in corpus.rglob("*"):
+        if path.stat().st_mtime_ns > built:
+            return True
+    return False
+
+
+def prepare(shared: Path, cache: Path, rebuild: bool, with_baselines: bool, log=print):
+    """The three systems, (re)building what is missing or stale; returns (systems, build seconds)."""
+    corpus = shared / "corpus"
+    seconds: dict[str, float | None] = {}
+    ours_dir = cache / "boletines"
+    if rebuild or ours_is_stale(corpus, ours_dir):
+        log(f"Construyendo el índice de Boletines en {ours_dir} …")
+        report = build(corpus, ours_dir)
+        seconds["Boletines"] = report.seconds
+        log(f"  {report.documents} boletines de {report.files} archivos en {report.seconds:.0f} s")
+    else:
+        seconds["Boletines"] = None
+    systems = [Boletines(ours_dir)]
+    if with_baselines:
+        whoosh = WhooshDefault(cache / "whoosh-es")
+        fts = SqliteFts5(cache / "fts5.sqlite")
+        stamp = cache / "baselines.stamp"
+        if rebuild or _stamp_is_stale(stamp, corpus) or not whoosh.exists() or not fts.exists():
+            log("Leyendo el corpus para las líneas base …")
+            started = time.perf_counter()
+            texts = read_corpus(corpus)
+            read_s = time.perf_counter() - started
+            log(f"  {len(texts)} archivos leídos en {read_s:.0f} s")
+            seconds[whoosh.name] = read_s + whoosh.build(texts)
+            seconds[fts.name] = read_s + fts.build(texts)
+            stamp.write_text("baselines built\n", encoding="utf-8")
+        else:
+            seconds[whoosh.name] = seconds[fts.name] = None
+        systems += [whoosh, fts]
+    return systems, seconds
+
+
+# --- extras ----------------------------------------------------------------------------------
+
+def restore_accents(searcher, text: str) -> str:
+    """Each unaccented word written as the index most often writes it ("vacunacion" → "vacunación")."""
+    out, last = [], 0
+    for start, end, word in word_spans(text):
+        out.append(text[last:start])
+        out.append(suggest.surface_form(searcher, word.lower()) if word.islower() else word)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _hit_ids(system: Boletines, query: str) -> tuple[int, list[str]]:
+    response = system.response(query, K)
+    return response["total"], [hit["id"] for hit in response["hits"]]
+
+
+def accent_invariance(system: Boletines, items: list[KnownItem]) -> list[tuple[str, str, str]]:
+    """Queries whose matches change when accents are removed or restored: (query, variant, what changed)."""
+    searcher = system.engine.generation().searcher()
+    problems = []
+    for item in items:
+        base_total, base_top = _hit_ids(system, item.query)
+        for variant in {strip_accents(item.query), restore_accents(searcher, strip_accents(item.query))}:
+            if variant == item.query:
+                continue
+            total, top = _hit_ids(system, variant)
+            if total != base_total:
+                problems.append((item.query, variant, f"{base_total} → {total} resultados"))
+            elif set(top) != set(base_top):
+                problems.append((item.query, variant, "otros boletines entre los 10 primeros"))
+    return problems
+
+
+def completion_latency(system: Boletines, items: list[KnownItem]) -> tuple[float, float, float, int]:
+    """(first call ms, p50 ms, p95 ms, prefixes) of autocomplete over prefixes of the dev words."""
+    searcher = system.engine.generation().searcher()
+    prefixes = []
+    for item in items:
+        typed = ""
+        for _, _, word in word_spans(item.query.replace('"', "")):
+            prefixes += [typed + word[:n] for n in range(2, len(word) + 1)]
+            typed += word + " "
+    started = time.perf_counter()
+    suggest.completions(searcher, prefixes[0])
+    first = (time.perf_counter() - started) * 1000
+    times = []
+    for prefix in prefixes:
+        started = time.perf_counter()
+        suggest.completions(searcher, prefix)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return first, statistics.median(times), times[int(0.95 * (len(times) - 1))], len(times)
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def _rank_cell(rank: int | None) -> str:
+    return "—" if rank is None else str(rank)
+
+
+def print_report(items, names, scores: dict[str, Scores], seconds, out=sys.stdout) -> None:
+    width = max(len(n) for n in names)
+    out.write("  ".join(f"{n[:11]:>11}" for n in names) + "  consulta\n")
+    for i, item in enumerate(items):
+        out.write("  ".join(f"{_rank_cell(scores[n].ranks[i]):>11}" for n in names) + f"  {item.query}\n")
+    out.write(f"\n{'sistema':<{width}}   s@1    s@10   MRR@10  construcción\n")
+    for n in names:
+        s = scores[n]
+        built = "en caché" if seconds.get(n) is None else f"{seconds[n]:.0f} s"
+        out.write(f"{n:<{width}}  {s.s1:5.3f}  {s.s10:5.3f}  {s.mrr:6.3f}   {built}\n")
+
+
+def _apply_overrides(pairs: list[str]) -> None:
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if not hasattr(query_module, name):
+            raise SystemExit(f"indexer.query no tiene {name!r}")
+        current = getattr(query_module, name)
+        setattr(query_module, name, type(current)(value) if not isinstance(current, bool)
+                else value.lower() in ("1", "true", "yes", "si", "sí"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                        help="folder holding corpus/ and eval/known-item-dev.tsv (default: ../shared)")
+    parser.add_argument("--index", type=Path, default=DEFAULT_CACHE,
+                        help="cache folder for the evaluation indexes (default: index-eval/)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild every index even if it is fresh")
+    parser.add_argument("--only-ours", action="store_true", help="skip the baselines")
+    parser.add_argument("--no-extras", action="store_true", help="skip accent invariance and autocomplete timing")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a ranking constant of indexer.query for this run")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when Boletines misses a target or does not beat both baselines")
+    args = parser.parse_args(argv)
+    queries_path = args.shared / QUERIES_FILE
+    if not queries_path.is_file() or not (args.shared / "corpus").is_dir():
+        print(f"No encuentro {queries_path} o {args.shared / 'corpus'}: indique --shared.", file=sys.stderr)
+        return 2
+    _apply_overrides(args.set)
+    items = load_known_items(queries_path)
+    systems, seconds = prepare(args.shared, args.index, args.rebuild, not args.only_ours)
+    scores = {}
+    query_ms = {}
+    for system in systems:
+        started = time.perf_counter()
+        scores[system.name] = evaluate(system.search, items)
+        query_ms[system.name] = (time.perf_counter() - started) * 1000 / len(items)
+    names = [s.name for s in systems]
+    print(f"\nBúsqueda de un boletín conocido: {len(items)} consultas de {queries_path.name}"
+          + (f" ({', '.join(args.set)})" if args.set else "") + "\n")
+    print_report(items, names, scores, seconds)
+    print("\nms por consulta: " + ", ".join(f"{n} {query_ms[n]:.1f}" for n in names))
+
+    ours = scores["Boletines"]
+    ok = ours.s10 >= TARGETS["success@10"] and ours.mrr >= TARGETS["mrr@10"]
+    ahead = all(ours.mrr > s.mrr and ours.s10 >= s.s10 for n, s in scores.items() if n != "Boletines")
+    print(f"\nObjetivos: s@10 ≥ {TARGETS['success@10']}, MRR@10 ≥ {TARGETS['mrr@10']}: "
+          f"{'cumplidos' if ok else 'NO cumplidos'}"
+          + ("" if args.only_ours else f"; por delante de ambas líneas base: {'sí' if ahead else 'NO'}"))
+    if not args.no_extras:
+        problems = accent_invariance(systems[0], items)
+        print(f"\nInvariancia de acentos: {len(items) - len({p[0] for p in problems})}/{len(items)} consultas "
+              "dan los mismos boletines sin acentos y con acentos restaurados")
+        for query, variant, what in problems:
+            print(f"  {query!r} vs {variant!r}: {what}")
+        first, p50, p95, n = completion_latency(systems[0], items)
+        print(f"Autocompletado: {n} prefijos, p50 {p50:.1f} ms, p95 {p95:.1f} ms (primera llamada {first:.0f} ms)")
+    for system in systems[1:]:
+        system.close()
+    return 0 if (ok and (ahead or args.only_ours)) or not args.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

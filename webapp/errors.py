@@ -1,0 +1,63 @@
+"""Error pages in Spanish (HTML for people, JSON under /api/); never a stack trace."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.search import SearchError
+from indexer.store import IndexBusy, NoIndex
+
+TITLES = {
+    400: "Solicitud no válida",
+    404: "Página no encontrada",
+    405: "Método no permitido",
+    500: "Algo salió mal",
+    503: "El buscador aún no está listo",
+}
+MESSAGES = {
+    404: "La dirección que abrió no existe en este buscador.",
+    405: "Esta dirección no acepta ese tipo de solicitud.",
+    400: "La solicitud no es válida.",
+    500: "Ocurrió un error inesperado. Inténtelo de nuevo en unos momentos.",
+}
+NO_INDEX = ("Todavía no hay un índice de boletines. Quien administra el sitio debe construirlo con "
+            "`boletines index` (o `boletines serve`, que lo construye si falta) y recargar esta página.")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str, command: str | None = None):
+    if _wants_json():
+        return jsonify({"error": message}), status
+    return render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message,
+                           command=command), status
+
+
+def register(app) -> None:
+    @app.errorhandler(SearchError)
+    def bad_search(exc):
+        return _respond(400, str(exc))
+
+    @app.errorhandler(NoIndex)
+    def no_index(exc):
+        app.logger.warning("%s", exc)
+        return _respond(503, NO_INDEX, command="boletines index")
+
+    @app.errorhandler(IndexBusy)
+    def busy(exc):
+        return _respond(503, "El índice se está reconstruyendo. Vuelva a intentarlo en unos momentos.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        status = exc.code or 500
+        custom = exc.description and exc.description != type(exc).description  # ours are in Spanish
+        return _respond(status, exc.description if custom else MESSAGES.get(status, "La solicitud no es válida."))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        app.logger.exception("Error inesperado en %s", request.path)
+        return _respond(500, MESSAGES[500])

@@ -1,0 +1,79 @@
+"""Jinja filters that write dates and numbers the way a Spanish reader expects."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from markupsafe import Markup
+
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+          "octubre", "noviembre", "diciembre")
+
+FIELD_NAMES = {"title": "Título", "date": "Fecha", "number": "Número", "agencies": "Agencias",
+               "agency": "Agencia", "place": "Lugar", "url": "Enlace"}
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def long_date(value) -> str:
+    """"2023-11-30" → "30 de noviembre de 2023"."""
+    day = _as_date(value)
+    if day is None:
+        return str(value or "")
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
+
+def month_name(value: str) -> str:
+    """"2023-11" → "noviembre de 2023"."""
+    try:
+        year, month = (int(part) for part in str(value).split("-")[:2])
+        return f"{MONTHS[month - 1]} de {year}"
+    except (ValueError, IndexError):
+        return str(value)
+
+
+def thousands(value) -> str:
+    """1234 → "1,234" (the Mexican convention)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def milliseconds(value) -> str:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "?"
+    return f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+
+
+def paragraphs(html) -> list[Markup]:
+    """Split the engine's escaped, highlighted text at blank lines, to render one <p> each.
+
+    Safe because the engine's text is already escaped and its only markup, <mark>, never spans lines.
+    """
+    text = str(html or "").strip()
+    return [Markup(part) for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
+
+
+def field_name(value: str) -> str:
+    return FIELD_NAMES.get(value, value)
+
+
+def register(app) -> None:
+    app.add_template_filter(long_date, "fecha_larga")
+    app.add_template_filter(month_name, "mes")
+    app.add_template_filter(thousands, "miles")
+    app.add_template_filter(milliseconds, "ms")
+    app.add_template_filter(paragraphs, "parrafos")
+    app.add_template_filter(field_name, "campo")

@@ -1,0 +1,74 @@
+"""Routes: the search page, a bulletin page, and the JSON API the page's script also uses.
+
+No search logic here: URL parameters become a `SearchRequest`, the engine answers with the
+JSON contract, and the templates render that dict.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+
+from indexer.query import MAX_QUERY_CHARS
+from indexer.search import MAX_LIMIT, MAX_PAGE, SearchEngine, SearchError, engine_for
+
+from .params import SORT_LABELS, SearchState, page_window
+
+bp = Blueprint("search", __name__)
+
+MAX_ID_CHARS = 200
+
+
+def engine() -> SearchEngine:
+    return engine_for(Path(current_app.config["INDEX_DIR"]))
+
+
+def _limit() -> int:
+    return int(current_app.config["RESULTS_PER_PAGE"])
+
+
+@bp.app_context_processor
+def page_constants() -> dict:
+    """What every template (the search form in the header included) needs."""
+    return {"sort_labels": SORT_LABELS, "max_query": MAX_QUERY_CHARS, "max_page": MAX_PAGE}
+
+
+@bp.get("/")
+def index():
+    try:
+        state = SearchState.from_args(request.args)
+        response = engine().search(state.to_request(_limit()))
+    except SearchError as exc:
+        state = SearchState.from_args(request.args, strict=False)
+        return render_template("search.html", state=state, response=None, error=str(exc)), 400
+    return render_template("search.html", state=state, response=response, error=None,
+                           pages=page_window(response["page"], response["pages"]))
+
+
+@bp.get("/boletin/<bulletin_id>")
+def bulletin(bulletin_id: str):
+    state = SearchState.from_args(request.args, strict=False)
+    search = engine()
+    found = search.bulletin(bulletin_id, state.q) if len(bulletin_id) <= MAX_ID_CHARS else None
+    if found is None:
+        abort(404, description="No encontramos ese boletín. Quizá el índice se reconstruyó y cambió su "
+                               "identificador: búsquelo de nuevo.")
+    related = search.related(bulletin_id, limit=int(current_app.config["RELATED_LIMIT"]))
+    return render_template("bulletin.html", state=state, bulletin=found, related=related)
+
+
+@bp.get("/api/search")
+def api_search():
+    """The engine's JSON contract, exactly what `boletines search --json` prints."""
+    state = SearchState.from_args(request.args)
+    limit = request.args.get("limite", "").strip()
+    if limit and not (limit.isascii() and limit.isdecimal() and len(limit) <= 4):
+        raise SearchError(f"El límite debe ser un número entre 1 y {MAX_LIMIT}.")
+    return jsonify(engine().search(state.to_request(int(limit) if limit else _limit())))
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    """Completions for the search box; an empty list rather than an error for odd input."""
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    return jsonify({"query": q, "suggestions": engine().suggest(q)})
