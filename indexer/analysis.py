@@ -63,21 +63,28 @@ def fold_keep_enye(word: str) -> str:
 def singular(word: str) -> str:
     """Spanish plural → singular on folded words, in the spirit of Lucene's SpanishPluralStemFilter.
 
-    Only has to make a plural and its singular meet; Snowball runs afterwards.
+    Only has to make a plural and its singular meet *after* Snowball, which runs next; so "-ces"
+    just loses "es" (luces → luc, índices → indic) and `stem` treats a final c and z as one letter.
+    Measured over every singular/plural pair of a real corpus: ``python -m indexer.evaluation.plurals``.
     """
     n = len(word)
-    if n < 4 or word[-1] != "s" or word in _singular_exceptions() or word.endswith(("sis", "itis")):
+    if n < 4 or word[-1] != "s" or word.endswith(("sis", "itis")) or word in _singular_exceptions():
         return word
     before = word[-2]
     if before != "e":
         return word[:-1]  # casas → casa, niños → niño, clubs → club
     stem_end = word[-3]
-    if stem_end == "c":  # luces → luz, veces → vez; dulces → dulce
-        return word[:-3] + "z" if word[-4] in _VOWELS else word[:-1]
+    if stem_end == "c":  # luces → luc(z), veces → vec(z), índices → índic(e), dulces → dulc(e)
+        return word[:-2]
     if stem_end == "s":  # países → país (listed), clases → clase
         return word[:-2] if word[:-2] in _singular_exceptions() else word[:-1]
-    if stem_end in "lrndyz" and word[-4] in _VOWELS:
-        # ciudades → ciudad, mujeres → mujer, acciones → acción, leyes → ley; but madres → madre
+    if stem_end == "y" or word.endswith("ides"):
+        # leyes → leye, pirámides → pirámide: Snowball drops the final e and meets ley, pirámide
+        return word[:-1]
+    if stem_end == "l" and word[:-3].endswith(("ndo", "r")):  # diciéndoles → diciéndole (a pronoun)
+        return word[:-1]
+    if stem_end in "lrndz" and word[-4] in _VOWELS:
+        # ciudades → ciudad, mujeres → mujer, acciones → acción; but madres → madre
         return word[:-2]
     return word[:-1]  # presidentes → presidente, viajes → viaje, héroes → héroe
 
@@ -94,7 +101,10 @@ def stem(folded: str) -> str:
     """Index term of a folded word: plural normalized, then Snowball Spanish. Numbers stay as they are."""
     if not folded.isalpha():
         return folded
-    return _snowball().stemWord(singular(folded))
+    term = _snowball().stemWord(singular(folded))
+    # Spanish writes one sound z before a/o/u and c before e/i (luz/luces, cruz/cruce, realizar/realice):
+    # a final c and z are the same letter for matching.
+    return term[:-1] + "z" if term.endswith("c") else term
 
 
 def is_acronym(text: str) -> bool:

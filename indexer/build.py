@@ -201,9 +201,10 @@ def _full_writer(ix, documents: int, jobs: int | None):
     return ix.writer(limitmb=WRITER_MB)
 
 
-def _write_groups(writer, groups: list[list[BulletinFile]], manifest_files: dict) -> int:
+def _write_groups(writer, groups: list[list[BulletinFile]], manifest_files: dict, tick=lambda n: None) -> int:
     written = 0
     for members in groups:
+        tick(1)
         doc = to_document(members)
         writer.add_document(**{k: v for k, v in doc.items() if v is not None})
         for member in members:
@@ -232,7 +233,12 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
             ix = whoosh_index.create_in(str(gen_dir), bulletin_schema())
             writer = _full_writer(ix, len(groups), jobs)
             manifest_files: dict = {}
-            report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest_files)
+            bar = _Progress(progress, len(groups), "Indexando")
+            try:
+                report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups],
+                                                 manifest_files, bar)
+            finally:
+                bar.close()
             writer.commit()
             store.write_manifest(gen_dir, {"schema": SCHEMA_VERSION, "files": manifest_files,
                                            "skipped": _skipped_entries(corpus, report)})

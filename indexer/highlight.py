@@ -5,29 +5,55 @@ marks "vacunación" and "niñas". Output is HTML-escaped text in which only <mar
 """
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+import re
 
-from .analysis import split_compound, word_spans
+from markupsafe import Markup, escape
+from unidecode import unidecode
+
 from .query import HighlightTerms
 
 SNIPPET_CHARS = 240
 
 
+def _fold_table() -> dict[int, str]:
+    """One-to-one character folding (lowercase, no accents) so folded offsets equal original offsets."""
+    table = {}
+    for code in range(0x80, 0x250):
+        char = chr(code)
+        folded = unidecode(char).lower()
+        if len(folded) == 1 and folded.isalnum():
+            table[code] = folded
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def _candidates(terms: HighlightTerms) -> re.Pattern | None:
+    """A regex over folded text for words that *may* match: every index stem is a prefix of the folded
+    word it came from (a final z also stands for c: luz/luces), so scanning runs in C and only the
+    candidates are checked word by word."""
+    prefixes = {re.escape(p) for p in (*terms.prefixes, *terms.folded, *terms.stems) if p}
+    prefixes |= {re.escape(stem[:-1]) + "[zc]" for stem in terms.stems if stem.endswith("z")}
+    if not prefixes:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + r")\w*")
+
+
 def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     """(start, end, key) of every matching word; key identifies the query term for diversity."""
+    pattern = _candidates(terms)
+    if pattern is None:
+        return []
+    folded = text.translate(_FOLD)
     found = []
-    for start, end, word in word_spans(text):
+    for match in pattern.finditer(folded):
+        start, end = match.span()
+        word = text[start:end]
         if terms.matches(word):
-            found.append((start, end, word.lower()))
-            continue
-        parts = split_compound(word)
-        if len(parts) > 1:
-            offset = start
-            for part in parts:
-                at = text.index(part, offset)
-                if terms.matches(part):
-                    found.append((at, at + len(part), part.lower()))
-                offset = at + len(part)
+            found.append((start, end, match.group(0)))
     return found
 
 

@@ -14,6 +14,7 @@ Malformed syntax never raises: an unclosed quote, a dangling OR, an unknown fiel
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as dt
 import re
 import unicodedata
@@ -24,9 +25,14 @@ from whoosh import query as wq
 from .analysis import (fold, fold_keep_enye, index_term, is_acronym, split_compound, stopwords,
                        word_spans)
 
+# Ranking knobs; the values and the measurements that chose them are in docs/search-quality.md.
 TITLE_BOOST = 2.5
 EXACT_BOOST = 1.5
 PHRASE_BOOST = 2.0
+PROXIMITY = "pairs"  # "pairs": consecutive words near each other; "all": the whole query as one sloppy phrase
+PROXIMITY_SLOP = 4
+MIN_SHOULD_MATCH = 0.75  # share of the words a bulletin needs, for queries of four or more words
+MISSING_WORD_FACTOR = 0.5  # score factor per query word a bulletin lacks
 MAX_QUERY_CHARS = 500
 
 _PIECE = re.compile(r'(-?)"([^"]*)("?)|(\S+)')
@@ -222,23 +228,161 @@ def option_query(option) -> wq.Query | None:
 
 def to_whoosh(parsed: ParsedQuery, proximity: bool = True) -> wq.Query:
     """The Whoosh query for the text part (filters are applied separately as document sets)."""
-    required, excluded = [], []
+    clauses, mandatory, excluded = [], [], []
     for clause in parsed.clauses:
-        queries = [q for q in (option_query(o) for o in clause.options) if q is not None]
-        if not queries:
+        options = [(o, q) for o, q in ((o, option_query(o)) for o in clause.options) if q is not None]
+        if not options:
             continue
-        q = queries[0] if len(queries) == 1 else wq.Or(queries)
-        (excluded if clause.negated else required).append(q)
-    main: wq.Query = wq.And(required) if required else wq.Every()
+        q = options[0][1] if len(options) == 1 else wq.Or([q for _, q in options])
+        if clause.negated:
+            excluded.append(q)
+        else:
+            clauses.append(q)
+            mandatory.append(all(isinstance(o, Phrase) for o, _ in options))
+    if not clauses:
+        main: wq.Query = wq.Every()
+    elif len(clauses) == 1:
+        main = clauses[0]
+    else:
+        main = MostWords(clauses, mandatory, minimum_should_match(len(clauses)), MISSING_WORD_FACTOR)
     if proximity:
-        plain = [c.options[0].text for c in parsed.positive
-                 if len(c.options) == 1 and isinstance(c.options[0], Word) and not c.options[0].prefix]
-        if len(plain) > 1:
-            terms = [index_term(p) for w in plain for p in split_compound(w)]
-            main = wq.AndMaybe(main, wq.Phrase("body", terms, slop=4, boost=PHRASE_BOOST))
+        near = proximity_query(parsed)
+        if near is not None:
+            main = wq.AndMaybe(main, near)
     if excluded:
         main = wq.AndNot(main, wq.Or(excluded))
     return main
+
+
+def minimum_should_match(clauses: int) -> int:
+    """How many of the query's words a bulletin needs: all of up to three, then ¾ (rounded up)."""
+    return max(1, min(clauses, math.ceil(clauses * MIN_SHOULD_MATCH - 1e-9)))
+
+
+def proximity_query(parsed: ParsedQuery) -> wq.Query | None:
+    """Optional bonus for query words found close together in the body.
+
+    Each pair of consecutive plain words is a sloppy phrase, so a bulletin where "hospital" and
+    "privado" sit together gains even when the other words of the query are far away.
+    """
+    plain = [c.options[0].text for c in parsed.positive
+             if len(c.options) == 1 and isinstance(c.options[0], Word) and not c.options[0].prefix]
+    terms = [index_term(p) for w in plain for p in split_compound(w)]
+    if len(terms) < 2:
+        return None
+    if PROXIMITY == "all":
+        return wq.Phrase("body", terms, slop=PROXIMITY_SLOP, boost=PHRASE_BOOST)
+    pairs = [wq.Phrase("body", terms[i:i + 2], slop=PROXIMITY_SLOP, boost=PHRASE_BOOST)
+             for i in range(len(terms) - 1) if terms[i] != terms[i + 1]]
+    return wq.Or(pairs) if len(pairs) > 1 else (pairs[0] if pairs else None)
+
+
+class MostWords(wq.Query):
+    """Bulletins with at least `minimum` of the clauses (and every mandatory one), most first.
+
+    A person looking for a bulletin they remember types words it *probably* has; one word it
+    lacks (a synonym, an abbreviation, a misspelling) should demote it, not hide it. So a query
+    of n words matches bulletins with at least `minimum` of them, and each missing word multiplies
+    the score by `missing_factor`. When no bulletin reaches `minimum` (say, a word that appears
+    nowhere), the bar drops to the most clauses any bulletin has, instead of answering nothing.
+    That bar is decided over the whole index (all segments), so results stay consistent.
+    With `minimum` equal to the number of clauses and some bulletin having them all, this is an
+    ordinary And.
+    """
+
+    def __init__(self, clauses, mandatory, minimum: int, missing_factor: float = 0.5, boost: float = 1.0):
+        self.subqueries = list(clauses)
+        self.mandatory = list(mandatory)
+        self.minimum = minimum
+        self.missing_factor = missing_factor
+        self.boost = boost
+        self._bar: dict = {}
+
+    def __repr__(self):
+        return f"MostWords({self.subqueries!r}, {self.mandatory!r}, {self.minimum})"
+
+    def __unicode__(self):
+        return "MOST%d(%s)" % (self.minimum, " ".join(str(q) for q in self.subqueries))
+
+    __str__ = __unicode__
+
+    def __eq__(self, other):
+        return (other.__class__ is self.__class__ and self.subqueries == other.subqueries
+                and self.mandatory == other.mandatory and self.minimum == other.minimum
+                and self.missing_factor == other.missing_factor and self.boost == other.boost)
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, tuple(self.subqueries), tuple(self.mandatory), self.minimum))
+
+    def is_leaf(self):
+        return False
+
+    def children(self):
+        return iter(self.subqueries)
+
+    def apply(self, fn):
+        return self.__class__([fn(q) for q in self.subqueries], self.mandatory, self.minimum,
+                               self.missing_factor, self.boost)
+
+    def normalize(self):
+        return self.__class__([q.normalize() for q in self.subqueries], self.mandatory, self.minimum,
+                              self.missing_factor, self.boost)
+
+    def with_boost(self, boost):
+        return self.__class__(self.subqueries, self.mandatory, self.minimum, self.missing_factor, boost)
+
+    def estimate_size(self, ixreader):
+        return max(q.estimate_size(ixreader) for q in self.subqueries)
+
+    def estimate_min_size(self, ixreader):
+        return min(q.estimate_min_size(ixreader) for q in self.subqueries)
+
+    def _strict(self) -> wq.Query:
+        return wq.And(self.subqueries, boost=self.boost)
+
+    def _collect(self, searcher, context, scored: bool) -> dict[int, list]:
+        """doc → [clauses matched, summed score] for the docs that have every mandatory clause."""
+        found: dict[int, list] = {}
+        for query, needed in zip(self.subqueries, self.mandatory):
+            m = query.matcher(searcher, context)
+            while m.is_active():
+                entry = found.setdefault(m.id(), [0, 0.0, 0])
+                entry[0] += 1
+                entry[2] += needed
+                if scored:
+                    entry[1] += m.score()
+                m.next()
+        must = sum(self.mandatory)
+        return {doc: entry for doc, entry in found.items() if entry[2] == must}
+
+    def bar(self, searcher) -> int:
+        """The number of clauses a bulletin needs, decided over the whole index."""
+        top = searcher.get_parent()
+        key = id(top)
+        if key not in self._bar:
+            best = 0
+            for leaf, _ in top.leaf_searchers():
+                counts = self._collect(leaf, None, scored=False)
+                best = max([best, *(entry[0] for entry in counts.values())])
+                if best >= self.minimum:
+                    break
+            self._bar[key] = min(self.minimum, best) if best else self.minimum
+        return self._bar[key]
+
+    def matcher(self, searcher, context=None):
+        from whoosh.matching import ListMatcher, NullMatcher
+
+        need = self.bar(searcher)
+        if need >= len(self.subqueries):
+            return self._strict().matcher(searcher, context)
+        scored = context is None or context.weighting is not None
+        found = self._collect(searcher, context, scored)
+        ids = sorted(doc for doc, entry in found.items() if entry[0] >= need)
+        if not ids:
+            return NullMatcher()
+        total = len(self.subqueries)
+        weights = [self.boost * found[d][1] * self.missing_factor ** (total - found[d][0]) for d in ids] if scored else None
+        return ListMatcher(ids, weights=weights)
 
 
 def highlight_terms(parsed: ParsedQuery) -> "HighlightTerms":

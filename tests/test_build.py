@@ -138,3 +138,43 @@ def test_staleness(corpus, tmp_path):
     (corpus / "ssa" / "otro.txt").write_text("Otro boletín", encoding="utf-8")
     os.utime(corpus / "ssa" / "otro.txt", (later, later))
     assert build.is_stale(corpus, index_dir)
+
+
+def test_hostile_folder_never_stops_a_build(corpus, tmp_path, monkeypatch):
+    """Junk of every kind is skipped with a reason; good files around it are indexed."""
+    (corpus / "binario.txt").write_bytes(bytes(range(256)) * 64)
+    (corpus / "vacio.txt").write_bytes(b"")
+    (corpus / "espacios.md").write_text(" \n\t\n", encoding="utf-8")
+    (corpus / "nulos.txt").write_bytes(b"Texto\x00con\x00nulos\x00" * 100)
+    (corpus / "cp1252.txt").write_bytes("Vacunación en Tehuantepec contra la influenza estacional".encode("cp1252"))
+    (corpus / "utf16.txt").write_text("Campaña de donación de sangre en Juchitán", encoding="utf-16")
+    (corpus / "roto.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    (corpus / "roto.docx").write_bytes(b"PK\x03\x04 no es un zip completo")
+    (corpus / "anidado.html").write_text("<div>" * 50_000 + "hola" + "</div>" * 50_000, encoding="utf-8")
+    (corpus / "bucle").mkdir()
+    (corpus / "bucle" / "arriba").symlink_to(corpus, target_is_directory=True)
+    (corpus / "roto-enlace.txt").symlink_to(corpus / "no-existe.txt")
+    big = corpus / "enorme.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # 50 MB of NULs, sparse
+    doomed = corpus / "se-borra.txt"
+    doomed.write_text("Este boletín desaparece durante la construcción del índice.", encoding="utf-8")
+
+    real_load = build.load_file
+
+    def load_and_delete(root, path):
+        if path == "se-borra.txt":
+            doomed.unlink(missing_ok=True)
+        return real_load(root, path)
+
+    monkeypatch.setattr(build, "load_file", load_and_delete)
+    report = build.build(corpus, tmp_path / "index", jobs=1)
+    skipped = dict(report.skipped)
+    for name in ("binario.txt", "vacio.txt", "espacios.md", "roto.pdf", "roto.docx", "enorme.txt", "se-borra.txt",
+                 "roto-enlace.txt"):
+        assert skipped.get(name), f"{name} should be skipped with a reason: {skipped}"
+    engine = SearchEngine(tmp_path / "index")
+    assert engine.search(SearchRequest(query="tehuantepec vacunacion"))["total"] == 1
+    assert engine.search(SearchRequest(query="juchitan donacion"))["total"] == 1
+    assert engine.search(SearchRequest(query="desaparece"))["total"] == 0
+    assert 3 <= report.documents <= 6

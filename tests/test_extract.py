@@ -166,6 +166,22 @@ def test_a_date_line_without_place():
     assert metadata.place is None
 
 
+@pytest.mark.parametrize(
+    "header, date, place",
+    [
+        ("Secretaría de Salud | 05 de febrero de 2024 | Comunicado", dt.date(2024, 2, 5), None),
+        ("Boletín No. 045 | Oaxaca de Juárez, Oax., 5 de mayo de 2024", dt.date(2024, 5, 5), "Oaxaca de Juárez"),
+        ("Comunicado 123 Tuxtla Gutiérrez, Chiapas; 12 de marzo de 2024", dt.date(2024, 3, 12), "Tuxtla Gutiérrez"),
+        ("Fecha: 12/03/2024", dt.date(2024, 3, 12), None),
+        ("A 5 de mayo de 2024", dt.date(2024, 5, 5), None),
+        ("LOS REYES ACAQUILPAN, ESTADO DE MÉXICO, 20 DE JUNIO DE\n2018.- El candidato", dt.date(2018, 6, 20), "Los Reyes Acaquilpan"),
+    ],
+)
+def test_header_line_shapes(header, date, place):
+    metadata = extract(f"{header}\n\nVacunan en la región\n\nPersonal médico vacunó a miles de personas en la jornada.")
+    assert (metadata.date, metadata.place) == (date, place)
+
+
 def test_a_date_in_prose_is_not_a_dateline():
     metadata = extract("""
         Vacunan a niñas y niños
@@ -185,8 +201,10 @@ def test_front_matter_and_meta_win_over_the_dateline():
     by_front = extract(text, front_matter={"Date": "2020-05-06", "title": "Otro título"})
     assert (by_front.date, by_front.sources["date"]) == (dt.date(2020, 5, 6), "front matter")
     assert (by_front.title, by_front.sources["title"]) == ("Otro título", "front matter")
-    by_meta = extract(text, meta={"date": "2020-05-07"})
+    page = SourceText(text=dedent(text), format="html", meta={"date": "2020-05-07", "title": "De la página"})
+    by_meta = extract_metadata(page, "pagina.html")
     assert (by_meta.date, by_meta.sources["date"]) == (dt.date(2020, 5, 7), "html meta")
+    assert (by_meta.title, by_meta.sources["title"]) == ("De la página", "html meta")
 
 
 def test_file_name_date_is_the_last_resort():
@@ -233,6 +251,8 @@ def test_a_dateline_disagreeing_with_the_file_name_is_kept_and_reported():
         ("Boletín de prensa núm. 17", "17"),
         ("BOLETÍN CONJUNTO", None),
         ("No hubo cambios", None),
+        ("Boletín del 5 de mayo de 2020", None),  # a date, not a number
+        ("Comunicado 11/07/2025", None),
     ],
 )
 def test_bulletin_number_forms(line, expected):
@@ -336,6 +356,26 @@ def test_logo_block_agencies_and_state_government():
     """)
     assert metadata.agencies == ["Gobierno de México", "Secretaría de Salud (SSA)", "Gobierno de Oaxaca"]
     assert metadata.title == "Arranca jornada de vacunación"
+
+
+def test_wrapped_headline_or_summary_ending_in_an_agency_is_not_a_logo():
+    metadata = extract("""
+        COMUNICADO DE PRENSA 179
+
+        COACALCO, ESTADO DE MÉXICO, 1 DE MAYO DE 2018
+
+        VAMOS A GANAR PORQUE REPRESENTAMOS LA UNIDAD DEL PAÍS: JOSÉ ANTONIO MEADE
+
+        SOMOS LOS ÚNICOS QUE GENERAMOS CONFIANZA, SEÑALÓ EL ASPIRANTE A LA
+        PRESIDENCIA DE LA REPÚBLICA
+
+        ANUNCIÓ QUE AMPLIARÁ LA RED DE ESTANCIAS INFANTILES
+        DEL IMSS, ISSSTE Y SEDESOL
+
+        El candidato presidencial de la coalición afirmó que la alternativa que representa ganará.
+    """)
+    assert metadata.agencies == []
+    assert metadata.title == "VAMOS A GANAR PORQUE REPRESENTAMOS LA UNIDAD DEL PAÍS: JOSÉ ANTONIO MEADE"
 
 
 def test_lone_salud_logo_line_means_the_federal_secretariat():

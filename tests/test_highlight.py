@@ -28,3 +28,13 @@ def test_snippet_picks_the_passage_with_most_query_words():
 
 def test_snippet_without_matches_is_the_opening():
     assert str(snippet("Primera frase. Segunda frase.", highlight_terms(parse("")))).startswith("Primera")
+
+
+def test_plural_with_spelling_change_is_marked():
+    html = str(highlight("Encendieron las luces y la luz del faro", highlight_terms(parse("luz"))))
+    assert "<mark>luces</mark>" in html and "<mark>luz</mark>" in html
+
+
+def test_numbers_and_hyphenated_names_are_marked():
+    html = str(highlight("Boletín No. 599/2023 sobre COVID-19", highlight_terms(parse("599/2023 covid-19"))))
+    assert "<mark>599</mark>/<mark>2023</mark>" in html and "<mark>COVID</mark>-<mark>19</mark>" in html

@@ -265,7 +265,7 @@ def test_api_errors_are_json_400(client, query):
     assert set(response.get_json()) == {"error"} and response.get_json()["error"]
 
 
-def test_api_suggest_completes_the_last_word(client):
+def test_api_suggest_completes_the_last_word(client, suggest_ready):
     response = client.get("/api/suggest?q=campaña de vacu")
     data = response.get_json()
     assert response.status_code == 200, data
@@ -329,6 +329,8 @@ def test_bulletin_text_and_queries_are_escaped(client):
     html = response.get_data(as_text=True)
     assert "<script>alert(3)</script>" not in html and '"><' not in html.split("<main", 1)[1].split("</form>")[0]
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    html = client.get("/", query_string={"orden": "`<script>alert(4)</script>`"}).get_data(as_text=True)
+    assert "<script>alert(4)" not in html and "&lt;script&gt;alert(4)" in html  # error messages quote input
     assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'self' covers scripts
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
 
@@ -358,3 +360,8 @@ def test_cli_builds_the_index(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Índice listo" in result.output and "8 boletines" in result.output
     assert app.test_client().get("/?q=dengue").status_code == 200
+
+
+def test_cli_command_is_registered(runner):
+    result = runner.invoke(args=["build-index", "--help"])
+    assert result.exit_code == 0 and "--update" in result.output

@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # "vacunación", not "vacunaci\u00f3n"
     app.json.sort_keys = False  # keep the engine's order: query, total, took_ms, hits, facets
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
 
     from . import errors, filters, views
 

@@ -28,11 +28,10 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str, command: str | None = None):
+def _respond(status: int, message: str):
     if _wants_json():
         return jsonify({"error": message}), status
-    return render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message,
-                           command=command), status
+    return render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
 
 
 def register(app) -> None:
@@ -43,7 +42,7 @@ def register(app) -> None:
     @app.errorhandler(NoIndex)
     def no_index(exc):
         app.logger.warning("%s", exc)
-        return _respond(503, NO_INDEX, command="boletines index")
+        return _respond(503, NO_INDEX)
 
     @app.errorhandler(IndexBusy)
     def busy(exc):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
           "octubre", "noviembre", "diciembre")
@@ -13,6 +13,7 @@ FIELD_NAMES = {"title": "Título", "date": "Fecha", "number": "Número", "agenci
                "agency": "Agencia", "place": "Lugar", "url": "Enlace"}
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_BACKTICKS = re.compile(r"`([^`]+)`")
 
 
 def _as_date(value) -> dt.date | None:
@@ -66,6 +67,11 @@ def paragraphs(html) -> list[Markup]:
     return [Markup(part) for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
 
+def code_spans(text) -> Markup:
+    """Escape a message and show its `commands` as <code>, as messages written for the CLI do."""
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(text or ""))))
+
+
 def field_name(value: str) -> str:
     return FIELD_NAMES.get(value, value)
 
@@ -77,3 +83,4 @@ def register(app) -> None:
     app.add_template_filter(milliseconds, "ms")
     app.add_template_filter(paragraphs, "parrafos")
     app.add_template_filter(field_name, "campo")
+    app.add_template_filter(code_spans, "codigo")

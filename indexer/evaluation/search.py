@@ -1,6 +1,6 @@
 """Measure known-item search against the hand-written dev queries, beside two baselines.
 
-    python -m indexer.evaluation.search [--shared DIR] [--index DIR] [--rebuild] [--check]
+    python -m indexer.evaluation.search [--shared DIR] [--index DIR] [--rebuild | --reuse] [--check]
                                         [--set NAME=VALUE]... [--only-ours] [--no-extras]
 
 Runs every query of `<shared>/eval/known-item-dev.tsv` (columns query, target, note; a target may
@@ -11,7 +11,7 @@ setups a person might choose instead (see `baselines`), all over the same files 
 
 Indexes are cached in `--index` (default `index-eval/` in the repository) and rebuilt only when
 the corpus or the code that shapes them is newer (or with `--rebuild`), so query-side changes
-are measured in seconds. `--set TITLE_BOOST=3` overrides a ranking constant of `indexer.query`
+are measured in seconds (`--reuse` keeps an index even when code changed since). `--set TITLE_BOOST=3` overrides a ranking constant of `indexer.query`
 for one run, to compare variants without editing code.
 
 Extras (skipped with `--no-extras`): accent invariance (every query without accents, and with
@@ -168,12 +168,16 @@ def _stamp_is_stale(stamp: Path, corpus: Path) -> bool:
     return False
 
 
-def prepare(shared: Path, cache: Path, rebuild: bool, with_baselines: bool, log=print):
-    """The three systems, (re)building what is missing or stale; returns (systems, build seconds)."""
+def prepare(shared: Path, cache: Path, rebuild: bool, with_baselines: bool, log=print, reuse: bool = False):
+    """The three systems, (re)building what is missing or stale; returns (systems, build seconds).
+
+    `reuse` keeps any existing index even if code changed since (for query-side experiments).
+    """
     corpus = shared / "corpus"
     seconds: dict[str, float | None] = {}
     ours_dir = cache / "boletines"
-    if rebuild or ours_is_stale(corpus, ours_dir):
+    missing = store.current_generation(ours_dir) is None
+    if rebuild or missing or (not reuse and ours_is_stale(corpus, ours_dir)):
         log(f"Construyendo el índice de Boletines en {ours_dir} …")
         report = build(corpus, ours_dir)
         seconds["Boletines"] = report.seconds
@@ -185,7 +189,8 @@ def prepare(shared: Path, cache: Path, rebuild: bool, with_baselines: bool, log=
         whoosh = WhooshDefault(cache / "whoosh-es")
         fts = SqliteFts5(cache / "fts5.sqlite")
         stamp = cache / "baselines.stamp"
-        if rebuild or _stamp_is_stale(stamp, corpus) or not whoosh.exists() or not fts.exists():
+        missing = not (stamp.is_file() and whoosh.exists() and fts.exists())
+        if rebuild or missing or (not reuse and _stamp_is_stale(stamp, corpus)):
             log("Leyendo el corpus para las líneas base …")
             started = time.perf_counter()
             texts = read_corpus(corpus)
@@ -291,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, default=DEFAULT_CACHE,
                         help="cache folder for the evaluation indexes (default: index-eval/)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild every index even if it is fresh")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the cached indexes even if code changed since they were built")
     parser.add_argument("--only-ours", action="store_true", help="skip the baselines")
     parser.add_argument("--no-extras", action="store_true", help="skip accent invariance and autocomplete timing")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -304,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _apply_overrides(args.set)
     items = load_known_items(queries_path)
-    systems, seconds = prepare(args.shared, args.index, args.rebuild, not args.only_ours)
+    systems, seconds = prepare(args.shared, args.index, args.rebuild, not args.only_ours, reuse=args.reuse)
     scores = {}
     query_ms = {}
     for system in systems:

@@ -56,6 +56,8 @@ class _Extraction:
         self.layout = analyse(source.text or "")
         self.logos, self.logo_indexes = logo_lines(self.layout, catalog)
         self.metadata = Metadata()
+        # Where `meta` came from, as field origins name it: "html meta", "docx meta"...
+        self.meta_origin = f"{source.format or 'format'} meta"
 
     def is_boilerplate(self, text: str) -> bool:
         """Heading text that is a label, number, bare date or logo rather than a headline."""
@@ -63,12 +65,12 @@ class _Extraction:
         if line.is_label or line.is_junk or number_in(text):
             return True
         dateline = find_dateline([line], 1)
-        if dateline and sum(c.isalpha() for c in dateline.rest) < 3:
+        if dateline and not dateline.opens_lead:
             return True
         return is_logo(text, self.catalog)
 
     def title(self) -> None:
-        for value, origin in ((self.front.get("title"), "front matter"), (self.meta.get("title"), "html meta")):
+        for value, origin in ((self.front.get("title"), "front matter"), (self.meta.get("title"), self.meta_origin)):
             text = _text_value(value)
             if text:
                 _set(self.metadata, "title", text, origin)
@@ -95,7 +97,7 @@ class _Extraction:
                 return
         date = parse_date(self.meta.get("date"))
         if date:
-            _set(self.metadata, "date", date, "html meta")
+            _set(self.metadata, "date", date, self.meta_origin)
             return
         from_name = date_from_filename(self.path.name)
         dateline = self.layout.dateline
@@ -106,8 +108,6 @@ class _Extraction:
             _set(self.metadata, "date", date, dateline.kind)
         elif from_name:
             _set(self.metadata, "date", from_name, "file name")
-        else:
-            self.metadata.warnings.append("sin fecha")
 
     def _reconcile(self, written: dt.date, from_name: dt.date) -> dt.date:
         """Settle a dateline that disagrees with the file name's date.
@@ -141,16 +141,14 @@ class _Extraction:
         header = [line.text for line in self.layout.header]
         if self.layout.dateline and self.layout.dateline.line == self.layout.lead_start:
             header.append(lines[self.layout.lead_start].text[: self.layout.dateline.date.end])
-        found = find_number(header)
-        if not found:
+        number = find_number(header)
+        if not number:
             return
-        if contradicted_by_name(found[0], self.path.stem):
+        if contradicted_by_name(number, self.path.stem):
             # A reused template keeps an old number; with two candidates, claim neither.
-            self.metadata.warnings.append(
-                f"el número del encabezado ({found[0]}) no coincide con el nombre del archivo"
-            )
+            self.metadata.warnings.append(f"el número del encabezado ({number}) no coincide con el nombre del archivo")
             return
-        _set(self.metadata, "number", found[0], "header block")
+        _set(self.metadata, "number", number, "header block")
 
     def agencies(self) -> None:
         given = self.front.get("agencies", self.front.get("agency"))
@@ -176,7 +174,7 @@ class _Extraction:
         author = _text_value(self.meta.get("author"))
         known = self.catalog.lookup(author) if author else None
         if known:
-            _set(self.metadata, "agencies", [known.display], "html meta")
+            _set(self.metadata, "agencies", [known.display], self.meta_origin)
 
     def place(self) -> None:
         for key in ("place", "lugar"):
@@ -188,11 +186,11 @@ class _Extraction:
         dateline: Dateline | None = find_dateline(self.layout.lines, limit, with_place=True)
         if dateline:
             place = place_from_dateline(dateline.place)
-            if place:
+            if place and not self.catalog.lookup(place):  # "SECRETARÍA DE SALUD, 5 de mayo" names no place
                 _set(self.metadata, "place", place, "dateline")
 
     def url(self) -> None:
-        for mapping, origin in ((self.front, "front matter"), (self.meta, "html meta")):
+        for mapping, origin in ((self.front, "front matter"), (self.meta, self.meta_origin)):
             text = _text_value(mapping.get("url"))
             if text and re.match(r"https?://", text):
                 _set(self.metadata, "url", text, origin)
@@ -200,25 +198,29 @@ class _Extraction:
 
 
 def extract_metadata(source: SourceText, path: Path | str, catalog: Catalog | None = None) -> Metadata:
-    """Metadata for one bulletin. Never raises: a field that fails is left empty with a warning."""
-    try:
-        catalog = catalog or load_catalog()
-    except ValueError as error:  # a broken catalog file: everything but agencies still works
-        catalog = Catalog([])
-        warning = f"catálogo de dependencias ilegible: {error}"
-    else:
-        warning = None
+    """Metadata for one bulletin. Never raises: a field that fails is left empty with a warning.
+
+    `catalog` defaults to `load_catalog()` (the packaged file or $BOLETINES_AGENCIES).
+    """
+    warnings = []
+    if catalog is None:
+        try:
+            catalog = load_catalog()
+        except ValueError as error:  # a broken catalog file: everything but agencies still works
+            catalog = Catalog([])
+            warnings.append(f"catálogo de dependencias ilegible: {error}")
     try:
         extraction = _Extraction(source, Path(path), catalog)
     except Exception as error:  # a bug must cost one bulletin's metadata, not the whole build
-        return Metadata(warnings=[f"no se pudo analizar el texto: {type(error).__name__}: {error}"])
-    for field in ("title", "date", "number", "agencies", "place", "url"):
-        try:
-            getattr(extraction, field)()
-        except Exception as error:
-            extraction.metadata.warnings.append(f"error al extraer {field}: {type(error).__name__}: {error}")
-    if warning:
-        extraction.metadata.warnings.append(warning)
-    if extraction.metadata.date is None and "sin fecha" not in extraction.metadata.warnings:
-        extraction.metadata.warnings.append("sin fecha")
-    return extraction.metadata
+        metadata = Metadata(warnings=[f"no se pudo analizar el texto: {type(error).__name__}: {error}"])
+    else:
+        metadata = extraction.metadata
+        for field in ("title", "date", "number", "agencies", "place", "url"):
+            try:
+                getattr(extraction, field)()
+            except Exception as error:
+                metadata.warnings.append(f"error al extraer {field}: {type(error).__name__}: {error}")
+    metadata.warnings.extend(warnings)
+    if metadata.date is None:
+        metadata.warnings.append("sin fecha")
+    return metadata

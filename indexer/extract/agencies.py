@@ -84,26 +84,39 @@ def _name_pattern(name: str) -> str:
     return _GAP.join(re.escape(word) for word in words if word)
 
 
+_WORD = re.compile(r"\w+")
+# What may separate the words of a name in text: "IMSS-Bienestar", "Dr. Manuel", "VIH/SIDA",
+# "Agricultura, Ganadería", a line break in a logo block.
+_NAME_GAP = re.compile(r"[\s\-‐‑–—./,]+")
+
+
 def _key(name: str) -> str:
-    return " ".join(re.split(_GAP, fold(name).strip()))
+    """A name as the words it is made of, accent- and case-free: the lookup key."""
+    return " ".join(_WORD.findall(fold(name)))
 
 
 @dataclass
 class Catalog:
-    """All agencies, with the compiled matchers built once per catalog."""
+    """All agencies, indexed by name, acronym and logo word for matching."""
 
     agencies: list[Agency]
     issuer_cues: tuple[str, ...] = ()
     source: Path | None = None
+    _by_display: dict[str, Agency] = field(default_factory=dict, repr=False)
     _by_name: dict[str, Agency] = field(default_factory=dict, repr=False)
+    _name_prefixes: set[str] = field(default_factory=set, repr=False)
     _by_acronym: dict[str, Agency] = field(default_factory=dict, repr=False)
     _by_logo: dict[str, Agency] = field(default_factory=dict, repr=False)
     _patterns: list[tuple[re.Pattern, Agency]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for agency in self.agencies:
+            self._by_display.setdefault(agency.display, agency)
             for name in (agency.name, *agency.aliases):
-                self._by_name.setdefault(_key(name), agency)
+                key = _key(name)
+                self._by_name.setdefault(key, agency)
+                words = key.split()
+                self._name_prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
             for acronym in agency.acronyms:
                 if len(acronym) >= MIN_PROSE_ACRONYM:
                     self._by_acronym.setdefault(acronym, agency)
@@ -115,11 +128,6 @@ class Catalog:
                 self._patterns.append((re.compile(pattern), agency))
 
     # Matchers are compiled on first use: listing the catalog (a search page) needs none.
-
-    @functools.cached_property
-    def _names_re(self) -> re.Pattern | None:
-        names = sorted(self._by_name, key=len, reverse=True)
-        return _alternation(_name_pattern(n) for n in names)
 
     @functools.cached_property
     def _acronyms_re(self) -> re.Pattern | None:
@@ -143,6 +151,11 @@ class Catalog:
             after=r"(?:\s+general)?\s+(?:de|del)\s+(?:(?:la|los|las)\s+)?$",
         )
 
+    def compile(self) -> "Catalog":
+        """Build every matcher now rather than on first use (for timing, or a server's start-up)."""
+        _ = (self._acronyms_re, self._states_re, self._cue_re)  # cached properties: reading builds them
+        return self
+
     # --- lookups -----------------------------------------------------------------------
 
     def __iter__(self):
@@ -158,11 +171,9 @@ class Catalog:
     def lookup(self, name: str) -> Agency | None:
         """The agency called `name` (display name, canonical name, alias or acronym)."""
         name = name.strip()
-        for agency in self.agencies:
-            if agency.display == name:
-                return agency
         return (
-            self._by_name.get(_key(name))
+            self._by_display.get(name)
+            or self._by_name.get(_key(name))
             or self._by_acronym.get(name)
             or self._by_logo.get(_key(name))
         )
@@ -172,12 +183,7 @@ class Catalog:
     def find(self, text: str) -> list[Mention]:
         """Agencies named in running text, in reading order, overlaps resolved to the longest."""
         folded = fold(text)
-        found: list[Mention] = []
-        if self._names_re:
-            for match in self._names_re.finditer(folded):
-                agency = self._by_name.get(_key(match.group()))
-                if agency and not _name_goes_on(text, match.start(), match.end()):
-                    found.append(Mention(agency, match.start(), match.end()))
+        found = [m for m in self._names_in(folded) if not _name_goes_on(text, m.start, m.end)]
         if self._acronyms_re:
             for match in self._acronyms_re.finditer(text):
                 found.append(Mention(self._by_acronym[match.group()], match.start(), match.end()))
@@ -185,6 +191,30 @@ class Catalog:
             for match in pattern.finditer(folded):
                 found.append(Mention(agency, match.start(), match.end()))
         return _longest_first(found)
+
+    def _names_in(self, folded: str) -> list[Mention]:
+        """Catalog names in folded text, the longest at each word: from each word, read on
+        while the words so far still begin some name."""
+        words = list(_WORD.finditer(folded))
+        found = []
+        start = 0
+        while start < len(words):
+            key, longest = "", None
+            for end in range(start, len(words)):
+                if end > start and not _NAME_GAP.fullmatch(folded, words[end - 1].end(), words[end].start()):
+                    break
+                key = f"{key} {words[end].group()}" if key else words[end].group()
+                if key in self._by_name:
+                    longest = (end, self._by_name[key])
+                if key not in self._name_prefixes:
+                    break
+            if longest is None:
+                start += 1
+                continue
+            end, agency = longest
+            found.append(Mention(agency, words[start].start(), words[end].end()))
+            start = end + 1
+        return found
 
     def find_in_logo(self, lines: list[str]) -> list[Mention]:
         """Agencies in a logo block (lines of one header paragraph), offsets into the lines
@@ -208,13 +238,11 @@ class Catalog:
         government = re.search(r"gobierno" + _GAP + "del" + _GAP + "estado", folded)
         if not government or not self._states_re:
             return []
-        found = []
-        for match in self._states_re.finditer(folded):
-            agency = self._states[_key(match.group())]
-            found.append(Mention(agency, match.start(), match.end()))
-            found.append(Mention(agency, government.start(), government.end()))
-            break
-        return found
+        state = self._states_re.search(folded)
+        if not state:
+            return []
+        agency = self._states[_key(state.group())]
+        return [Mention(agency, state.start(), state.end()), Mention(agency, government.start(), government.end())]
 
     def is_issuer_cue(self, text_before: str) -> bool:
         """Whether `text_before` ends with a phrase like "el titular de" or "personal de la"."""

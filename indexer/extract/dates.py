@@ -91,9 +91,12 @@ def make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _two_digit_year(text: str) -> int:
+def _full_year(text: str) -> int:
+    """Four digits as written; two digits in this century unless that lies in the future."""
     year = int(text)
-    return year + 2000 if year < 100 else year
+    if year >= 100:
+        return year
+    return 2000 + year if 2000 + year <= dt.date.today().year + 1 else 1900 + year
 
 
 def _date_of(match: re.Match) -> dt.date | None:
@@ -101,7 +104,7 @@ def _date_of(match: re.Match) -> dt.date | None:
     if groups["iy"]:
         return make_date(int(groups["iy"]), int(groups["im"]), int(groups["id"]))
     if groups["nd"]:
-        return make_date(_two_digit_year(groups["ny"]), int(groups["nm"]), int(groups["nd"]))
+        return make_date(_full_year(groups["ny"]), int(groups["nm"]), int(groups["nd"]))
     if groups["day"]:
         month = month_number(groups["month"])
         day = 1 if groups["day"].lower() == "primero" else int(groups["day"])
@@ -129,7 +132,7 @@ def parse_date(value: object) -> dt.date | None:
         return value
     if not isinstance(value, str):
         return None
-    for found in find_dates(value.strip()):
+    for found in find_dates(" ".join(value.split())[:200]):  # a date field, not a document
         return found.date
     return None
 
@@ -145,14 +148,6 @@ _FILE_DDMMYY = re.compile(r"(?<!\d)([0-3]\d)([01]\d)(\d{2})(?!\d)")
 FILE_NAME_MIN_YEAR = 1990
 
 
-def _file_name_year(text: str) -> int:
-    """Four digits as written; two digits in this century unless that lies in the future."""
-    year = int(text)
-    if year >= 100:
-        return year
-    return 2000 + year if 2000 + year <= dt.date.today().year + 1 else 1900 + year
-
-
 def date_from_filename(name: str) -> dt.date | None:
     """The date a file name carries, trying the least ambiguous spellings first."""
     words = re.sub(r"[-_]+", " ", name)
@@ -162,7 +157,7 @@ def date_from_filename(name: str) -> dt.date | None:
     for pattern, order in ((_FILE_ISO, "ymd"), (_FILE_DMY, "dmy"), (_FILE_DDMMYY, "dmy")):
         for match in pattern.finditer(name):
             parts = dict(zip(order, match.groups()))
-            date = make_date(_file_name_year(parts["y"]), int(parts["m"]), int(parts["d"]))
+            date = make_date(_full_year(parts["y"]), int(parts["m"]), int(parts["d"]))
             if date and date.year >= FILE_NAME_MIN_YEAR:
                 return date
     return None

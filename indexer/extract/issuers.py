@@ -22,11 +22,15 @@ def _coverage(text: str, mentions: list[Mention]) -> float:
     return covered / letters if letters else 0.0
 
 
-# A line opening with one of these continues the line above; it is not a logo of its own.
-_CONTINUATION = re.compile(
-    r"^(?:de|del|la|las|el|los|lo|y|e|o|u|a|al|en|con|por|para|que|sin|sobre|entre|ante|como)\b",
-    re.IGNORECASE,
-)
+# A line opening with one of these words, or following a line that ends with one, continues
+# the line above: "...SEÑALÓ EL ASPIRANTE A LA / PRESIDENCIA DE LA REPÚBLICA".
+_JOINING_WORDS = r"(?:de|del|la|las|el|los|lo|y|e|o|u|a|al|en|con|por|para|que|sin|sobre|entre|ante|como)"
+_OPENS_WITH_JOIN = re.compile(rf"^{_JOINING_WORDS}\b", re.IGNORECASE)
+_ENDS_WITH_JOIN = re.compile(rf"\s{_JOINING_WORDS}$", re.IGNORECASE)
+
+
+def _continues(previous: str, line: str) -> bool:
+    return bool(_OPENS_WITH_JOIN.match(line) or _ENDS_WITH_JOIN.search(previous))
 
 
 def _logo_mentions(texts: list[str], catalog: Catalog) -> list[Mention]:
@@ -60,9 +64,9 @@ def logo_lines(layout: Layout, catalog: Catalog) -> tuple[list[Mention], set[int
             mentions.extend(found)
             used.update(indexes)
             continue
-        for index, text in zip(indexes, texts):
-            if index != indexes[0] and _CONTINUATION.match(text):
-                continue  # the wrapped end of a headline ("...DE ESTANCIAS / DEL IMSS, ISSSTE")
+        for position, (index, text) in enumerate(zip(indexes, texts)):
+            if position and _continues(texts[position - 1], text):
+                continue  # the wrapped end of a headline or summary, not a logo line
             found = _logo_mentions([text], catalog)
             mentions.extend(found)
             used.update([index] if found else [])

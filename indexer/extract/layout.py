@@ -11,13 +11,16 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.extract.dates import DateMatch, find_dates
-from indexer.extract.numbers import number_in
+from indexer.extract.numbers import number_in, number_span
 
 # Only the top of a bulletin can hold its header; transcripts run to hundreds of kilobytes.
 TOP_CHARS = 12_000
 TOP_LINES = 60
+MAX_LINE_CHARS = 1_000  # header lines are short; the end of a longer one is body text
 HEADER_LINES = 45  # the lead starts before this many lines, or the bulletin has no header
 LEAD_CHARS = 600
+# What follows a date must have this many letters to be the lead's first words, not a label.
+MIN_REST_LETTERS = 20
 
 _JUNK = re.compile(
     r"""^(?:
@@ -38,11 +41,12 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_OR_A = re.compile(
-    r"(?:[\s,;.]+(?:a|el|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo))+[\s,;.]*$",
+    r"(?:(?:^|[\s,;.]+)(?:a|el|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo))+[\s,;.]*$",
     re.IGNORECASE,
 )
+_FIELD_LABEL = re.compile(r"^\s*(?:fecha|lugar y fecha|fecha de publicaci[oó]n)\s*:?", re.IGNORECASE)
 _PARTICLES = {"de", "del", "la", "las", "los", "el", "y", "e", "en", "a"}
-_PLACE_WORD = re.compile(r"^(?:[A-ZÁÉÍÓÚÜÑ][\w'’.]*|[A-ZÁÉÍÓÚÜÑ]{2,}\.?|\(?[A-ZÁÉÍÓÚÜÑ][\w.]*\)?)$")
+_PLACE_WORD = re.compile(r"^\(?[A-ZÁÉÍÓÚÜÑ][\w'’.\-]*\)?$")  # "Oaxaca", "Oax.", "N.L.", "(Tlaxcala)"
 
 
 def clean_line(line: str) -> str:
@@ -98,6 +102,11 @@ class Dateline:
     def kind(self) -> str:
         return "dateline" if self.place else "date line"
 
+    @property
+    def opens_lead(self) -> bool:
+        """Whether the lead's first words follow the date on its line ("...2025.- En un acto")."""
+        return sum(c.isalpha() for c in self.rest) >= MIN_REST_LETTERS
+
 
 @dataclass
 class Layout:
@@ -120,7 +129,7 @@ def top_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     paragraph = 0
     for raw in text[:TOP_CHARS].splitlines():
-        cleaned = clean_line(raw)
+        cleaned = clean_line(raw[:MAX_LINE_CHARS])
         if not cleaned:
             paragraph += 1
             continue
@@ -133,12 +142,19 @@ def top_lines(text: str) -> list[Line]:
 
 
 def _place_before(prefix: str) -> str | None:
-    """The place in the text before a date, or None when that text is not a place.
+    """The place in the text before a date, or None when there is none, or "?" when that
+    text is prose rather than a place.
 
     A place is a few capitalised words (Spanish particles allowed) in comma-separated parts:
-    "Oaxaca de Juárez, Oax.", "NUEVO LAREDO, TAMAULIPAS,", "Mérida, Yucatán, a".
-    Text before a date that does not look like that ("Según la encuesta del") is prose.
+    "Oaxaca de Juárez, Oax.", "NUEVO LAREDO, TAMAULIPAS,", "Mérida, Yucatán, a". Other fields
+    of a header line ("Boletín No. 045 | ", "Fecha:") are dropped first. Text before a date
+    that does not look like a place ("Según la encuesta del") is prose.
     """
+    prefix = prefix.split("|")[-1]
+    prefix = _FIELD_LABEL.sub("", prefix)
+    number = number_span(prefix)
+    if number and number[0] == 0:
+        prefix = prefix[number[1]:]
     prefix = _WEEKDAY_OR_A.sub("", prefix).strip(" \t,;.:-–—")
     if not prefix:
         return None
@@ -178,9 +194,8 @@ def find_dateline(lines: list[Line], limit: int, with_place: bool = False) -> Da
             place = _place_before(joined[: found.text_start])
             if place == "?" or (with_place and place is None):
                 break  # a date inside prose (or a bare date when a place is wanted)
-            rest = joined[found.end:].lstrip(" .,;:-–—")
-            if found.end > len(line.text):
-                rest = ""  # the wrapped part belongs to the next line, which is read as lead
+            # Text after a date that wraps onto the next line belongs to that line, read as lead.
+            rest = line.text[found.end:].lstrip(" .,;:-–—|") if found.end <= len(line.text) else ""
             return Dateline(index, found, place, rest)
     return None
 
@@ -213,7 +228,7 @@ def analyse(text: str, header_limit: int = HEADER_LINES) -> Layout:
     lines = top_lines(text)
     dateline = find_dateline(lines, header_limit)
     lead_start, lead = min(len(lines), header_limit), ""
-    if dateline and sum(c.isalpha() for c in dateline.rest) >= 3:
+    if dateline and dateline.opens_lead:
         lead_start = dateline.line
         lead = _lead_text(lines, lead_start, dateline.rest)
     else:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from indexer.extract.dates import find_dates
+
 _NO = r"(?:n(?:o|ú|u)m(?:ero|\.)?|n[oº°]\.?|#)"
 _DIGITS = r"(?P<num>\d{1,6}(?:\s*[/-]\s*(?:19|20)\d{2}(?!\d))?)(?![\d/])"
 _SERIES = r"(?:(?P<series>[^\W\d_]{3,20})\s*[-–]?\s*)"
@@ -22,13 +24,33 @@ _HEADED = re.compile(
 # A line that is only the number: "No. 599/2023", "Número 12".
 _BARE = re.compile(rf"^(?:{_NO})\s*{_DIGITS}[\s.]*$", re.IGNORECASE)
 
-# Series words that are really the qualifier or the "number" abbreviation, not a series.
+# Words between "Boletín" and digits that are the qualifier or the "number" abbreviation:
+# the number stands alone ("Boletín de prensa 17" → "17").
 _NOT_SERIES = {"de", "prensa", "conjunto", "informativo", "oficial", "especial", "numero", "número", "num"}
+# Words there that show the digits are not a number at all ("Boletín del 5 de mayo").
+_NOT_A_NUMBER = {"del", "al", "para", "con", "sobre", "por", "los", "las", "el", "la", "y", "en", "desde", "hasta"}
+
+
+def _match(line: str) -> re.Match | None:
+    match = _HEADED.search(line) or _BARE.match(line)
+    if not match:
+        return None
+    series = (match.groupdict().get("series") or "").lower()
+    starts_date = next(iter(find_dates(line[match.start("num") :])), None)
+    if series in _NOT_A_NUMBER or (starts_date and starts_date.text_start == 0):
+        return None
+    return match
+
+
+def number_span(line: str) -> tuple[int, int] | None:
+    """Where a bulletin number phrase ("Boletín No. 45") stands in a line, if it has one."""
+    match = _match(line)
+    return match.span() if match else None
 
 
 def number_in(line: str) -> str | None:
     """The bulletin number a header line states, normalised, or None."""
-    match = _HEADED.search(line) or _BARE.match(line)
+    match = _match(line)
     if not match:
         return None
     number = re.sub(r"\s+", "", match.group("num")).replace("-", "/")
@@ -38,13 +60,9 @@ def number_in(line: str) -> str | None:
     return number
 
 
-def find_number(header_lines: list[str]) -> tuple[str, int] | None:
-    """The first bulletin number among the header lines, with the line index."""
-    for index, line in enumerate(header_lines):
-        number = number_in(line)
-        if number:
-            return number, index
-    return None
+def find_number(header_lines: list[str]) -> str | None:
+    """The first bulletin number among the header lines."""
+    return next((number for number in map(number_in, header_lines) if number), None)
 
 
 def contradicted_by_name(number: str, file_name: str) -> bool:

@@ -26,12 +26,16 @@ def _looks_whole(text: str) -> bool:
 
 
 def title_from_headings(headings: list[Heading], is_boilerplate) -> str | None:
-    """The highest-level heading that is not a label, number, date or logo."""
-    usable = [h for h in headings if h.text and h.text.strip() and not is_boilerplate(h.text.strip())]
-    if not usable:
-        return None
-    top = min(h.level for h in usable)
-    return _unwrap([next(h.text for h in usable if h.level == top)])
+    """The highest-level heading that is not a label, number, date or logo (nor a whole
+    paragraph that a converter marked as a heading)."""
+    ranked = sorted(
+        (h for h in headings if h.text and h.text.strip() and len(h.text) <= MAX_TITLE_CHARS),
+        key=lambda h: h.level,  # stable: the first of each level comes first
+    )
+    for heading in ranked:
+        if not is_boilerplate(heading.text.strip()):
+            return _unwrap([heading.text])
+    return None
 
 
 def _runs(lines: list[Line], skip: set[int]) -> list[tuple[int, str]]:

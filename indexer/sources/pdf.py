@@ -8,13 +8,14 @@ A PDF without a text layer is a scan: we say so instead of indexing nothing.
 from __future__ import annotations
 
 import io
-import logging
 import math
 import re
+from itertools import islice
 
 from pypdf import PdfReader
 
 from ..document import SourceText, Unreadable
+from .notes import LibraryNotes
 from .tidy import is_page_number, plausible_title, tidy
 
 MAX_PAGES = 2000
@@ -33,10 +34,11 @@ def read_pdf(data: bytes) -> SourceText:
         raise Unreadable("PDF dañado: falta la cabecera %PDF")
     if b"%%EOF" not in data[-4096:]:
         raise Unreadable("PDF truncado o incompleto (falta %%EOF)")
-    with _PypdfNotes() as notes:
+    with LibraryNotes("pypdf") as notes:
         reader, pages = _extract(data)
         title = _title(reader)
-    if len(_LETTER.findall("".join("".join(page) for page in pages))) < MIN_TEXT_CHARS:
+    letters = _LETTER.finditer("\n".join("\n".join(page) for page in pages))
+    if sum(1 for _ in islice(letters, MIN_TEXT_CHARS)) < MIN_TEXT_CHARS:
         raise Unreadable("PDF sin texto: ¿escaneado?")
     pages = drop_running_lines(pages)
     text = tidy(_join_hyphenated("\n\n".join("\n".join(page) for page in pages if page)))
@@ -74,28 +76,6 @@ def _title(reader: PdfReader) -> str | None:
         return plausible_title(reader.metadata.title) if reader.metadata else None
     except Exception:  # broken metadata costs the title, not the text
         return None
-
-
-class _PypdfNotes(logging.Handler):
-    """Collects what pypdf logs while reading one file, instead of printing it mid-build."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-        self.logger = logging.getLogger("pypdf")
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-    def __enter__(self) -> list[str]:
-        self.saved_propagate = self.logger.propagate
-        self.logger.addHandler(self)
-        self.logger.propagate = False
-        return self.messages
-
-    def __exit__(self, *exc_info) -> None:
-        self.logger.removeHandler(self)
-        self.logger.propagate = self.saved_propagate
 
 
 def _page_lines(text: str) -> list[str]:

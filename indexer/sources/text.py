@@ -20,7 +20,8 @@ def read_text(data: bytes, *, markdown: bool = False) -> SourceText:
     raw, _encoding = decode(data)
     if not raw.strip():
         raise Unreadable("sin texto (solo espacios en blanco)")
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     front_matter, body, warnings = split_front_matter(raw.lstrip("\ufeff"))
     body = strip_layout_junk(body)
     headings = []

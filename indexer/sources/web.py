@@ -15,6 +15,7 @@ from lxml import etree
 from ..document import Heading, SourceText, Unreadable
 from .encoding import decode
 from .markdown import html_fragment_text
+from .notes import LibraryNotes
 from .tidy import one_line, plausible_title, tidy
 
 _EXTRACT_OPTIONS = dict(
@@ -35,7 +36,8 @@ _MIN_FALLBACK_WORDS = 20
 def read_html(data: bytes) -> SourceText:
     """Main text, headings and `meta` (title, date as YYYY-MM-DD, url, author, sitename, description)."""
     markup, _encoding = decode(data)
-    document = _trafilatura(markup)
+    with LibraryNotes("trafilatura", "htmldate", "courlan"):  # its give-ups are our fallback, not news
+        document = _trafilatura(markup)
     if document is not None:
         text, headings = _document_text(document)
         if text:

@@ -1,0 +1,123 @@
+"""Ranking on a small fixture corpus: what a person searching should see first."""
+import pytest
+
+from indexer.build import build
+from indexer.search import SearchEngine, SearchRequest
+
+BULLETINS = {
+    "salud-publica.txt": "Fortalecen la salud pública en Oaxaca\n"
+                         "Los Servicios de Salud presentaron acciones de salud pública para las regiones.",
+    "publicidad.txt": "Regulan la publicidad de alimentos\n"
+                      "La Secretaría de Salud publicó reglas para la publicidad de bebidas y alimentos.",
+    "censida.txt": "CENSIDA presenta campaña de prevención\n"
+                   "El CENSIDA y el CONAPO informaron sobre la prevención del VIH entre jóvenes.",
+    "censo.txt": "Resultados del censo de población\n"
+                 "Los censos de población muestran el crecimiento de las ciudades.",
+    "sedena.txt": "Brigadas de la SEDENA en la sierra\n"
+                  "Personal de la SEDENA apoyó en la vacunación casa por casa.",
+    "economia.txt": "Convenio con la SE\n"
+                    "La SE y el gobierno estatal firmaron un convenio para impulsar el comercio.",
+    "se-pronombre.txt": "Se realizó la feria de la salud\n"
+                        "Se entregaron folletos y se aplicaron vacunas en la feria.",
+    "imss-bienestar.txt": "Arranca el IMSS-Bienestar en la región\n"
+                          "El IMSS-Bienestar inició la atención en 30 hospitales rurales.",
+    "imss.txt": "El IMSS amplía horarios\n"
+                "El IMSS amplió los horarios de consulta; el bienestar de los derechohabientes es prioridad.",
+    "covid.txt": "Avance de vacunación contra COVID-19\n"
+                 "El boletín 599/2023 informa del avance de la vacunación contra COVID-19 en el estado.",
+    "ano.txt": "Jornada de salud\nSe atendieron casos de cáncer de ano y de colon en la jornada.",
+    "anio.txt": "Balance del año\nEl año cerró con más consultas que el anterior en los centros de salud.",
+    "rioboo.txt": "Contrato con Rioboó\nEl candidato criticó el contrato de los segundos pisos con José María Rioboó.",
+    "indices.txt": "Índices de marginación\nLos índices de marginación bajaron en la costa.",
+    "luces.txt": "Nuevas luces en el hospital\nSe instalaron luces en el estacionamiento del hospital.",
+    "bulevar.txt": "Incendio junto al Blvd 2000\nEl incendio consumió mil hectáreas entre Tijuana y Rosarito.",
+    "tijuana.txt": "Limpieza de canales en Tijuana\nCuadrillas limpiaron canales en Tijuana antes de las lluvias.",
+    "dengue-1.txt": "Campaña contra el dengue en la costa\nBrigadas contra el dengue visitaron Pinotepa y Jamiltepec.",
+    "dengue-2.txt": "Casos de dengue en Pinotepa\nSe confirmaron casos de dengue en Pinotepa Nacional, costa de Oaxaca.",
+    "hospital-privado.txt": "Trasladan a Lozoya\nLozoya fue llevado a un hospital privado; en Colima se habló de seguridad.",
+    "hospital-colima.txt": "Conferencia en Colima\nEn Colima se habló del hospital, de lo privado y de lo público; "
+                           "también de Lozoya en la mañanera y de muchos otros temas del día.",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("relevance")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in BULLETINS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build(corpus, root / "index", jobs=1)
+    return SearchEngine(root / "index")
+
+
+def paths(engine, query, limit=10):
+    return [hit["path"] for hit in engine.search(SearchRequest(query=query, limit=limit))["hits"]]
+
+
+def test_salud_publica_prefers_the_phrase_over_publicidad(engine):
+    found = paths(engine, "salud publica")
+    assert found[0] == "salud-publica.txt"
+    if "publicidad.txt" in found:
+        assert found.index("publicidad.txt") > 0
+
+
+@pytest.mark.parametrize("query, expected", [("censida", "censida.txt"), ("CONAPO", "censida.txt"),
+                                             ("sedena", "sedena.txt")])
+def test_acronyms_are_found_and_not_stemmed_into_other_words(engine, query, expected):
+    assert paths(engine, query) == [expected]
+
+
+def test_se_in_capitals_is_an_agency_not_a_stopword(engine):
+    assert paths(engine, "SE convenio") == ["economia.txt"]
+    assert paths(engine, "SE")[0] == "economia.txt"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("IMSS-Bienestar", "imss-bienestar.txt"), ("imss bienestar", "imss-bienestar.txt"),
+    ("covid-19", "covid.txt"), ("covid 19", "covid.txt"), ("599/2023", "covid.txt"),
+])
+def test_hyphenated_names_and_numbers_are_findable(engine, query, expected):
+    assert paths(engine, query)[0] == expected
+
+
+def test_exact_form_ranks_first(engine):
+    assert paths(engine, "año")[0] == "anio.txt"
+    assert paths(engine, "ano")[0] == "ano.txt"
+
+
+@pytest.mark.parametrize("query, accented", [("vacunacion sedena", "vacunación SEDENA"),
+                                             ("indices marginacion", "índices marginación"),
+                                             ("rioboo", "Rioboó")])
+def test_accents_do_not_change_the_hits(engine, query, accented):
+    assert set(paths(engine, query)) == set(paths(engine, accented)) != set()
+
+
+@pytest.mark.parametrize("query, expected", [("indice", "indices.txt"), ("luz hospital", "luces.txt"),
+                                             ("hospital rural", "imss-bienestar.txt")])
+def test_singular_finds_plural(engine, query, expected):
+    assert expected in paths(engine, query)
+
+
+def test_a_word_found_nowhere_does_not_empty_the_results(engine):
+    assert paths(engine, "incendio bulevar 2000 rosarito")[0] == "bulevar.txt"
+
+
+def test_two_word_queries_still_need_both_words(engine):
+    assert set(paths(engine, "dengue pinotepa")) == {"dengue-1.txt", "dengue-2.txt"}
+    assert paths(engine, "dengue tijuana") == []  # both words exist, never together
+
+
+def test_bulletins_with_every_word_rank_above_those_missing_one(engine):
+    # dengue-2 has all four words; dengue-1 lacks "casos" (kept, ranked lower); tijuana has one word
+    assert paths(engine, "dengue casos pinotepa costa") == ["dengue-2.txt", "dengue-1.txt"]
+    assert paths(engine, "dengue casos pinotepa oaxaca") == ["dengue-2.txt"]  # dengue-1 lacks two of four
+
+
+def test_close_words_beat_scattered_ones(engine):
+    found = paths(engine, "lozoya hospital privado colima")
+    assert found[:2] == ["hospital-privado.txt", "hospital-colima.txt"]
+
+
+def test_phrases_stay_required(engine):
+    assert paths(engine, '"salud pública" oaxaca regiones acciones') == ["salud-publica.txt"]
