@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from . import duplicates, store
 from .analysis import fold
 from .document import Metadata, Unreadable
 from .extract import extract_metadata
-from .schema import SCHEMA_VERSION, bulletin_schema
+from . import manifest as manifest_file
+from .manifest import Manifest
+from .schema import SCHEMA_VERSION, analysis_fingerprint, bulletin_schema
 from .sources import iter_corpus, read_bulletin
 
 # Formats preferred as the text shown for a group of duplicate files.
@@ -41,10 +44,6 @@ class BulletinFile:
     text: str
     metadata: Metadata
     sketch: dict
-
-    def manifest_entry(self, doc_id: str) -> dict:
-        return {"size": self.size, "mtime_ns": self.mtime_ns, "sha1": self.sha1, "doc": doc_id,
-                "sketch": self.sketch}
 
 
 @dataclass
@@ -201,16 +200,14 @@ def _full_writer(ix, documents: int, jobs: int | None):
     return ix.writer(limitmb=WRITER_MB)
 
 
-def _write_groups(writer, groups: list[list[BulletinFile]], manifest_files: dict, tick=lambda n: None) -> int:
-    written = 0
+def _write_groups(writer, groups: list[list[BulletinFile]], manifest: Manifest, tick=lambda n: None) -> int:
     for members in groups:
         tick(1)
         doc = to_document(members)
         writer.add_document(**{k: v for k, v in doc.items() if v is not None})
-        for member in members:
-            manifest_files[member.path] = member.manifest_entry(doc["id"])
-        written += 1
-    return written
+        for f in members:
+            manifest.put(f.path, f.size, f.mtime_ns, f.sha1, doc["id"], f.sketch)
+    return len(groups)
 
 
 def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
@@ -232,19 +229,15 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
         try:
             ix = whoosh_index.create_in(str(gen_dir), bulletin_schema())
             writer = _full_writer(ix, len(groups), jobs)
-            manifest_files: dict = {}
+            manifest = Manifest(gen_dir)
             bar = _Progress(progress, len(groups), "Indexando")
             try:
-                report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups],
-                                                 manifest_files, bar)
+                report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest, bar)
             finally:
                 bar.close()
             writer.commit()
-            store.write_manifest(gen_dir, {"schema": SCHEMA_VERSION, "files": manifest_files,
-                                           "skipped": _skipped_entries(corpus, report)})
+            _finish_manifest(manifest, corpus, report)
         except BaseException:
-            import shutil
-
             shutil.rmtree(gen_dir, ignore_errors=True)
             raise
         store.publish(index_dir, gen_dir)
@@ -256,119 +249,94 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
     return report
 
 
-def _skipped_entries(corpus: Path, report: BuildReport) -> dict:
-    entries = {}
+def _finish_manifest(manifest: Manifest, corpus: Path, report: BuildReport) -> None:
+    skipped = {}
     for path, reason in report.skipped:
         try:
             stat = (corpus / path).lstat()
-            entries[path] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "reason": reason}
         except OSError:
             continue
-    return entries
+        skipped[path] = (stat.st_size, stat.st_mtime_ns, reason)
+    manifest.set_skipped(skipped)
+    manifest.set_meta(schema=SCHEMA_VERSION, analysis=analysis_fingerprint())
+    manifest.close()
+
+
+def _manifest_ok(index_dir: Path, generation: str | None) -> bool:
+    """Whether the live index was made with this schema and this analysis (so it can be updated)."""
+    if generation is None or not Manifest.exists(Path(index_dir) / generation):
+        return False
+    manifest = Manifest(Path(index_dir) / generation)
+    try:
+        return (manifest.get_meta("schema") == str(SCHEMA_VERSION)
+                and manifest.get_meta("analysis") == analysis_fingerprint())
+    finally:
+        manifest.close()
 
 
 def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
     """Add new files, re-read changed ones and drop deleted ones; same atomic publish as `build`.
 
     A file counts as changed when its size or mtime moved *and* its content hash differs. Falls
-    back to a full build when there is no index yet or it was made by an older schema.
+    back to a full build when there is no index yet or it was made by other schema or analysis.
     """
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
-    generation = store.current_generation(index_dir)
-    manifest = store.read_manifest(index_dir, generation) if generation else {}
-    if not generation or manifest.get("schema") != SCHEMA_VERSION:
+    if not _manifest_ok(index_dir, store.current_generation(index_dir)):
         report = build(corpus, index_dir, progress, jobs)
-        report.mode = "build (no usable index to update)"
+        report.mode = "build (no index made by this version to update)"
         return report
     if not corpus.is_dir():
         raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
     report = BuildReport(mode="update")
     with store.writer_lock(index_dir):
-        if store.current_generation(index_dir) != generation:  # someone published meanwhile
-            generation = store.current_generation(index_dir)
-            manifest = store.read_manifest(index_dir, generation)
-        old_files: dict = manifest.get("files", {})
-        old_skipped: dict = manifest.get("skipped", {})
-        paths = _scan(corpus, report)
-        changed: list[str] = []
-        refreshed: dict = {}
-        for rel in paths:
-            entry = old_files.get(rel)
-            if entry is None:
-                skipped_before = old_skipped.get(rel)
-                if skipped_before and _same_stat(corpus / rel, skipped_before):
-                    report.skipped.append((rel, skipped_before["reason"]))
-                else:
-                    changed.append(rel)
-                continue
-            if _same_stat(corpus / rel, entry):
-                continue
-            try:
-                digest = _sha1(corpus / rel)
-                stat = (corpus / rel).stat()
-            except OSError:
-                changed.append(rel)
-                continue
-            if digest == entry["sha1"]:
-                refreshed[rel] = dict(entry, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-            else:
-                changed.append(rel)
-        present = set(paths)
-        deleted = [p for p in old_files if p not in present]
-
-        members_of: dict[str, list[str]] = {}
-        for rel, entry in old_files.items():
-            members_of.setdefault(entry["doc"], []).append(rel)
-
-        if not changed and not deleted:
-            if refreshed:  # touched but identical files: remember their new stat, nothing to reindex
-                store.write_manifest(index_dir / generation, dict(manifest, files={**old_files, **refreshed}))
-            report.documents = report.unchanged = len({e["doc"] for e in old_files.values()})
-            report.files = len(old_files)
+        generation = store.current_generation(index_dir)
+        live = Manifest(index_dir / generation)
+        try:
+            plan = _plan_update(corpus, live, report)
+        finally:
+            live.close()
+        if not plan.changed and not plan.deleted:
+            if plan.refreshed:  # touched but identical files: remember their new stat only
+                live = Manifest(index_dir / generation)
+                for path, (size, mtime_ns) in plan.refreshed.items():
+                    live.touch(path, size, mtime_ns)
+                live.close()
+            report.documents = report.unchanged = len(set(plan.docs.values()))
+            report.files = len(plan.docs)
             report.merged = report.files - report.documents
             report.generation = generation
             report.seconds = time.perf_counter() - started
             return report
-        bar = _Progress(progress, len(changed), "Leyendo boletines nuevos o cambiados")
+
+        bar = _Progress(progress, len(plan.changed), "Leyendo boletines nuevos o cambiados")
         try:
-            loaded = _collect(_load_many(corpus, changed, jobs, bar), report)
+            loaded = _collect(_load_many(corpus, plan.changed, jobs, bar), report)
         finally:
             bar.close()
 
-        # Everything whose document may change: changed/new files, their matches in the index,
-        # and every member of an old group that one of those touches.
-        region: set[str] = set(loaded)
-        for rel in list(loaded):
-            for other, entry in old_files.items():
-                if other in present and other not in region and duplicates.same_bulletin(loaded[rel].sketch, entry["sketch"]):
-                    region.add(other)
-        touched_docs = {old_files[p]["doc"] for p in (region | set(deleted) | set(changed)) if p in old_files}
-        for doc_id in touched_docs:
-            region.update(p for p in members_of[doc_id] if p in present)
-        region -= {p for p, _ in report.skipped}
-
-        extra = sorted(p for p in region if p not in loaded)
-        loaded.update(_collect(_load_many(corpus, extra, jobs, lambda n: None), report))
-        region = {p for p in region if p in loaded}
-        groups = duplicates.group({p: loaded[p].sketch for p in region})
-
-        gen_dir = store.clone_generation(index_dir, generation)
+        gen_dir = store.clone_generation(index_dir, generation, skip=(manifest_file.FILENAME,))
         try:
+            manifest = Manifest.copy(index_dir / generation, gen_dir)
+            region, touched_docs = _update_region(manifest, plan, loaded)
+            extra = sorted(p for p in region if p not in loaded)
+            loaded.update(_collect(_load_many(corpus, extra, jobs, lambda n: None), report))
+            region = {p for p in region if p in loaded}
+            groups = duplicates.group({p: loaded[p].sketch for p in region})
+            for path in plan.deleted + [p for p in plan.changed if p not in loaded] + sorted(region):
+                manifest.remove(path)
+            for path, (size, mtime_ns) in plan.refreshed.items():
+                manifest.touch(path, size, mtime_ns)
             ix = whoosh_index.open_dir(str(gen_dir))
             writer = ix.writer(limitmb=128)
             for doc_id in touched_docs:
                 writer.delete_by_term("id", doc_id)
-            files = {p: refreshed.get(p, e) for p, e in old_files.items() if p in present and p not in region}
-            written = _write_groups(writer, [[loaded[p] for p in g] for g in groups], files)
+            _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest)
             writer.commit()
-            store.write_manifest(gen_dir, {"schema": SCHEMA_VERSION, "files": files,
-                                           "skipped": _skipped_entries(corpus, report)})
-            ix = whoosh_index.open_dir(str(gen_dir))
-            report.documents = ix.doc_count()
+            report.files = manifest.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+            _finish_manifest(manifest, corpus, report)
+            report.documents = whoosh_index.open_dir(str(gen_dir)).doc_count()
         except BaseException:
-            import shutil
-
             shutil.rmtree(gen_dir, ignore_errors=True)
             raise
         store.publish(index_dir, gen_dir)
@@ -377,25 +345,78 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
     report.updated = len(new_docs & touched_docs)
     report.removed = len(touched_docs - new_docs)
     report.unchanged = report.documents - len(new_docs)
-    report.files = len(files)
     report.merged = report.files - report.documents
     report.generation = gen_dir.name
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _same_stat(path: Path, entry: dict) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    return stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns")
+@dataclass
+class _UpdatePlan:
+    docs: dict  # every indexed path → its document id
+    changed: list  # new files and files whose content changed
+    deleted: list  # indexed files no longer in the corpus
+    refreshed: dict  # path → (size, mtime_ns) for files touched without a content change
+
+
+def _plan_update(corpus: Path, manifest: Manifest, report: BuildReport) -> _UpdatePlan:
+    """Compare the corpus with the manifest using stat first and the content hash only on doubt."""
+    indexed = manifest.stats()
+    skipped_before = manifest.skipped()
+    changed, refreshed = [], {}
+    paths = _scan(corpus, report)
+    for rel in paths:
+        try:
+            stat = (corpus / rel).stat()
+        except OSError:
+            changed.append(rel)  # vanished: reading it will report why
+            continue
+        entry = indexed.get(rel)
+        if entry is None:
+            before = skipped_before.get(rel)
+            if before and (stat.st_size, stat.st_mtime_ns) == before[:2]:
+                report.skipped.append((rel, before[2]))
+            else:
+                changed.append(rel)
+        elif (stat.st_size, stat.st_mtime_ns) != entry[:2]:
+            try:
+                same = _sha1(corpus / rel) == entry[2]
+            except OSError:
+                same = False
+            if same:
+                refreshed[rel] = (stat.st_size, stat.st_mtime_ns)
+            else:
+                changed.append(rel)
+    present = set(paths)
+    deleted = sorted(p for p in indexed if p not in present)
+    return _UpdatePlan({p: e[3] for p, e in indexed.items()}, changed, deleted, refreshed)
+
+
+def _update_region(manifest: Manifest, plan: _UpdatePlan, loaded: dict) -> tuple[set, set]:
+    """Files whose document may change, and the ids of the documents to replace.
+
+    That is the changed files, indexed files they duplicate, and every other member of a document
+    one of those belonged to (its group is regrouped from scratch).
+    """
+    region = set(loaded)
+    for path, f in loaded.items():
+        for other in manifest.candidates(f.sketch):
+            if other not in region and other not in plan.deleted:
+                sketch = manifest.sketch(other)
+                if sketch and duplicates.same_bulletin(f.sketch, sketch):
+                    region.add(other)
+    affected = region | set(plan.deleted) | set(plan.changed)
+    touched_docs = {plan.docs[p] for p in affected if p in plan.docs}
+    gone = set(plan.deleted)
+    for doc_id in touched_docs:
+        region.update(p for p in manifest.members(doc_id) if p not in gone)
+    return region, touched_docs
 
 
 def is_stale(corpus: Path, index_dir: Path) -> bool:
-    """True when there is no index or something in the corpus changed after the last publish."""
+    """True when there is no index, it was made by other analysis code, or the corpus changed since."""
     generation = store.current_generation(index_dir)
-    if generation is None:
+    if not _manifest_ok(index_dir, generation):
         return True
     published = (Path(index_dir) / store.CURRENT).stat().st_mtime_ns
     for folder, dirs, files in os.walk(corpus):

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.query.wrappers import WrappingQuery
 
 from .analysis import (fold, fold_keep_enye, index_term, is_acronym, split_compound, stopwords,
                        word_spans)
@@ -182,11 +183,50 @@ def word_query(word: str) -> wq.Query:
         ])
     term = index_term(word)
     folded = fold(word)
-    options = [wq.Term("body", term), wq.Term("title", term, boost=TITLE_BOOST)]
-    if folded != term:  # acronyms are indexed unstemmed even when typed in lowercase
-        options += [wq.Term("body", folded), wq.Term("title", folded, boost=TITLE_BOOST)]
+    stemmed = wq.Or([wq.Term("body", term), wq.Term("title", term, boost=TITLE_BOOST)])
+    if folded == term:
+        options = [stemmed]
+    else:  # acronyms are indexed unstemmed even when typed in lowercase ("censida" is CENSIDA, not censo)
+        options = [UnlessAcronym(stemmed, folded, fold_keep_enye(word)),
+                   wq.Term("body", folded), wq.Term("title", folded, boost=TITLE_BOOST)]
     options.append(wq.Term("exact", fold_keep_enye(word), boost=EXACT_BOOST))
     return wq.Or(options)
+
+
+class UnlessAcronym(WrappingQuery):
+    """The stemmed forms of a word, unless the index shows the word is an acronym.
+
+    A word the bulletins mostly write in capitals ("censida": CENSIDA) is an acronym, indexed
+    unstemmed; its stem ("cens") would drag in unrelated words (censo). A word written in capitals
+    only now and then ("cabos" in LOS CABOS) keeps its stemmed forms. Decided on the whole index.
+    """
+
+    def __init__(self, child, folded: str, exact: str):
+        self.child = child
+        self.folded = folded
+        self.exact = exact
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.folded, self.exact)
+
+    def __eq__(self, other):
+        return (other.__class__ is self.__class__ and self.child == other.child
+                and self.folded == other.folded and self.exact == other.exact)
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.child, self.folded))
+
+    def is_acronym_in(self, searcher) -> bool:
+        reader = searcher.get_parent().reader()
+        in_capitals = reader.doc_frequency("body", self.folded)
+        return in_capitals > 0 and 2 * in_capitals >= reader.doc_frequency("exact", self.exact)
+
+    def matcher(self, searcher, context=None):
+        from whoosh.matching import NullMatcher
+
+        if self.is_acronym_in(searcher):
+            return NullMatcher()
+        return self.child.matcher(searcher, context)
 
 
 def prefix_query(word: str) -> wq.Query:

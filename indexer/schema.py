@@ -1,12 +1,24 @@
 """The Whoosh schema: what a bulletin looks like to the index."""
 from __future__ import annotations
 
+import functools
+import hashlib
+from importlib import resources
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bulletin_analyzer, exact_analyzer
 
-# Raise when the schema or the analysis changes in a way that needs a full rebuild.
+# Raise when the schema changes in a way that needs a full rebuild (analysis changes are detected).
 SCHEMA_VERSION = 1
+
+# Words that exercise every analysis step; if any of them analyzes differently, the index is stale.
+_PROBE = (
+    "Las enfermedades y la enfermedad; ciudades, años, año, niñas y niños, países, meses, luces, leyes, "
+    "pirámides, mujeres, madres, acciones, viajes, crisis, análisis. La vacunación pública y la publicidad. "
+    "El IMSS-Bienestar, COVID-19, No. 599/2023, 3.5 millones. La SE, CENSIDA, SEDENA y CONAPO informaron; "
+    "ASEGURA AMLO QUE EN CAMPAÑA TODO SERÁ AMOR Y PAZ. Se dijo que el Estado de México no está de acuerdo."
+)
 
 
 def bulletin_schema() -> Schema:
@@ -33,3 +45,16 @@ def bulletin_schema() -> Schema:
         place=STORED(),
         meta=STORED(),
     )
+
+
+@functools.lru_cache(maxsize=None)
+def analysis_fingerprint() -> str:
+    """A digest of how text is analyzed now (probe terms plus the word lists), stored with each index
+    so a build made with different analysis code or data is rebuilt instead of silently mismatching."""
+    digest = hashlib.sha1(str(SCHEMA_VERSION).encode())
+    for analyzer in (bulletin_analyzer(), exact_analyzer()):
+        digest.update("\x1f".join(t.text for t in analyzer(_PROBE)).encode("utf-8"))
+    data = resources.files("indexer.data")
+    for name in sorted(item.name for item in data.iterdir() if item.name.endswith(".txt")):
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,7 +1,7 @@
 """Where an index lives on disk, and how a new one replaces the old one atomically.
 
-The index directory holds generations (``gen-*`` folders, each a complete Whoosh index plus a
-``manifest.json`` of the files it was built from) and a ``CURRENT`` file naming the live one.
+The index directory holds generations (``gen-*`` folders, each a complete Whoosh index plus the
+manifest of the files it was built from, see `manifest`) and a ``CURRENT`` file naming the live one.
 Builds and updates write a new generation and then replace ``CURRENT`` with ``os.replace``, so a
 reader opens either the old index or the new one, never a half-written one. Searchers notice a
 new generation by re-reading ``CURRENT``.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import shutil
 import time
@@ -20,7 +19,6 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 CURRENT = "CURRENT"
-MANIFEST = "manifest.json"
 
 
 class NoIndex(Exception):
@@ -51,20 +49,6 @@ def open_current(index_dir: Path):
         raise NoIndex(f"El índice en {index_dir} no se puede abrir ({exc}); reconstrúyalo con `boletines index`.")
 
 
-def read_manifest(index_dir: Path, generation: str) -> dict:
-    path = Path(index_dir) / generation / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
-def write_manifest(gen_dir: Path, manifest: dict) -> None:
-    tmp = gen_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, gen_dir / MANIFEST)
-
-
 def new_generation_dir(index_dir: Path) -> Path:
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -74,12 +58,15 @@ def new_generation_dir(index_dir: Path) -> Path:
     return path
 
 
-def clone_generation(index_dir: Path, generation: str) -> Path:
-    """A writable copy of a generation made of hard links (Whoosh never rewrites a segment file)."""
+def clone_generation(index_dir: Path, generation: str, skip: tuple[str, ...] = ()) -> Path:
+    """A writable copy of a generation made of hard links (Whoosh never rewrites a segment file).
+
+    Files named in `skip` are left out: the caller copies files it will modify in place.
+    """
     source = Path(index_dir) / generation
     target = new_generation_dir(index_dir)
     for item in source.iterdir():
-        if item.is_file() and not item.name.endswith(".lock"):
+        if item.is_file() and not item.name.endswith(".lock") and item.name not in skip:
             try:
                 os.link(item, target / item.name)
             except OSError:

@@ -178,3 +178,12 @@ def test_hostile_folder_never_stops_a_build(corpus, tmp_path, monkeypatch):
     assert engine.search(SearchRequest(query="juchitan donacion"))["total"] == 1
     assert engine.search(SearchRequest(query="desaparece"))["total"] == 0
     assert 3 <= report.documents <= 6
+
+
+def test_index_from_other_analysis_is_stale_and_rebuilt(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    build.build(corpus, index_dir)
+    assert not build.is_stale(corpus, index_dir)
+    monkeypatch.setattr(build, "analysis_fingerprint", lambda: "otro-analisis")
+    assert build.is_stale(corpus, index_dir)
+    assert build.update(corpus, index_dir).mode.startswith("build")
