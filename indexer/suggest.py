@@ -51,6 +51,7 @@ def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
     if len(folded) < 2:
         return []
     reader = searcher.reader()
-    candidates = sorted(((reader.doc_frequency("exact", t), t) for t in reader.expand_prefix("exact", folded)),
+    terms = (t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("exact", folded))
+    candidates = sorted(((reader.doc_frequency("exact", t), t) for t in terms),
                         key=lambda item: (-item[0], item[1]))
     return [head + surface_form(searcher, term) for _, term in candidates[:limit]]
