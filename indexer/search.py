@@ -8,6 +8,7 @@ generation. `search()` returns the JSON contract shared by `boletines search --j
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -79,6 +80,16 @@ def _iso(value) -> str | None:
         return None
     value = int(value)
     return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+
+
+def _without_title(body: str, title: str) -> str:
+    """The body minus its headline near the top, which the result already shows above the snippet."""
+    words = title.split()
+    if len(" ".join(words)) < 12:
+        return body
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    match = re.search(pattern, body[:len(title) * 3 + 600])
+    return body[match.end():] if match else body
 
 
 class _Generation:
@@ -276,7 +287,7 @@ class SearchEngine:
             "number": stored.get("number") or None,
             "place": stored.get("place"),
             "score": round(score, 4) if score is not None else None,
-            "snippet": str(snippet(stored.get("body") or "", terms)),
+            "snippet": str(snippet(_without_title(stored.get("body") or "", stored.get("title") or ""), terms)),
         }
 
     # -- single bulletins --------------------------------------------------------------------

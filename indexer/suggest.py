@@ -1,46 +1,190 @@
-"""Helping the person searching: did-you-mean corrections and autocomplete from the index vocabulary."""
+"""Helping the person searching: did-you-mean corrections and autocomplete from the index vocabulary.
+
+Both read the `exact` field (words folded except ñ, unstemmed), so a suggestion is a word the
+bulletins really use. Words are shown as the bulletins write them ("vacunacion" → "vacunación"),
+found by looking at a few bulletins that contain them.
+
+Walking the whole vocabulary for every keystroke is too slow for short prefixes, so the words
+with their frequencies (and their written forms, as they are looked up) are kept per index generation in a
+module-level cache; a new generation gets a fresh entry and old ones are dropped.
+"""
 from __future__ import annotations
 
-from .analysis import fold_keep_enye, word_spans
+import bisect
+import heapq
+import os
+import re
+import threading
+from collections import Counter
+
+from whoosh import query as wq
+
+from .analysis import fold, fold_keep_enye, index_term, stopwords, word_spans
 from .query import Word
+
+RARE = 2  # a known word this rare is checked for a far more common neighbour ("vacunasion" typed in a bulletin)
+MORE_COMMON = 50  # … that is at least this many times more frequent
+TITLE_COMPLETIONS = 3
+_SURFACE_DOCS = 3
+_CACHED_GENERATIONS = 2
+
+_VOWELS = {"a": "aáàä", "e": "eéèë", "i": "iíìï", "o": "oóòö", "u": "uúùü"}
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+class Vocabulary:
+    """The words of one index generation with their frequencies, sorted for prefix lookups, plus written forms found so far."""
+
+    def __init__(self, reader):
+        terms, freqs = [], []
+        for term, info in reader.iter_field("exact"):  # sorted, so prefixes are ranges
+            terms.append(_text(term))
+            freqs.append(info.doc_frequency())
+        self.terms = terms
+        self.freqs = freqs
+        self.surface: dict[str, str] = {}
+        self._top: dict[str, list[str]] = {}
+        self.lock = threading.Lock()
+
+    def starting_with(self, prefix: str, limit: int) -> list[str]:
+        """The `limit` most frequent words starting with `prefix`, most frequent first."""
+        key = f"{limit}:{prefix}"
+        with self.lock:
+            cached = self._top.get(key)
+        if cached is not None:
+            return cached
+        lo = bisect.bisect_left(self.terms, prefix)
+        hi = bisect.bisect_left(self.terms, prefix + "\uffff")
+        best = heapq.nlargest(limit, range(lo, hi), key=lambda i: (self.freqs[i], -i))
+        words = [self.terms[i] for i in best]
+        with self.lock:
+            if len(self._top) > 20000:
+                self._top.clear()
+            self._top[key] = words
+        return words
+
+
+_vocabularies: dict[tuple, Vocabulary] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def generation_key(reader) -> tuple:
+    """Identifies an index generation: its segments and live document count."""
+    segments = tuple(sorted(r.segment().segment_id() for r, _ in reader.leaf_readers() if hasattr(r, "segment")))
+    return segments, reader.doc_count()
+
+
+def vocabulary(searcher) -> Vocabulary:
+    """The generation's vocabulary, computed on first use (about a second per 100,000 words)."""
+    reader = searcher.reader()
+    key = generation_key(reader)
+    vocab = _vocabularies.get(key)
+    if vocab is None:
+        with _vocabularies_lock:
+            vocab = _vocabularies.get(key)
+            if vocab is None:
+                vocab = Vocabulary(reader)
+                while len(_vocabularies) >= _CACHED_GENERATIONS:
+                    _vocabularies.pop(next(iter(_vocabularies)))
+                _vocabularies[key] = vocab
+    return vocab
+
+
+# --- written forms --------------------------------------------------------------------------
+
+def _form_pattern(term: str) -> re.Pattern:
+    """Matches `term` as a whole word written with or without accents, in any case."""
+    parts = []
+    for ch in term:
+        parts.append(f"[{_VOWELS[ch]}]" if ch in _VOWELS else re.escape(ch))
+    return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+def surface_form(searcher, term: str) -> str:
+    """How the bulletins write a folded word ("vacunacion" → "vacunación"): the commonest form in a few of them."""
+    term = fold_keep_enye(_text(term))
+    vocab = vocabulary(searcher)
+    cached = vocab.surface.get(term)
+    if cached is not None:
+        return cached
+    pattern = _form_pattern(term)
+    forms: Counter = Counter()
+    reader = searcher.reader()
+    docs = reader.postings("exact", term).all_ids() if reader.doc_frequency("exact", term) else iter(())
+    for _, docnum in zip(range(_SURFACE_DOCS), docs):
+        stored = searcher.stored_fields(docnum)
+        for text in (stored.get("title") or "", stored.get("body") or ""):
+            forms.update(m.group(0).lower() for m in pattern.finditer(text))
+    # an accented form wins a tie: bulletins written without accents are the exception
+    form = max(forms, key=lambda f: (forms[f], f != term)) if forms else term
+    with vocab.lock:
+        vocab.surface[term] = form
+    return form
+
+
+# --- did you mean ---------------------------------------------------------------------------
+
+def _near_words(reader, term: str) -> list[tuple[int, int, str]]:
+    """(distance, -doc frequency, word) of index words one or two edits away, best first."""
+    found = []
+    for distance in (1, 2):
+        if distance == 2 and len(term) < 5:
+            break
+        for candidate in reader.terms_within("exact", term, distance, prefix=1):
+            candidate = _text(candidate)
+            if candidate != term:
+                found.append((distance, -reader.doc_frequency("exact", candidate), candidate))
+        if found:
+            break
+    return sorted(found)
+
+
+def correction(searcher, word: str) -> str | None:
+    """A better-known word for what was typed, written as the bulletins write it, or None."""
+    reader = searcher.reader()
+    term = fold_keep_enye(word)
+    if len(term) < 3 or not term.isalpha():
+        return None
+    df = reader.doc_frequency("exact", term)
+    if df > RARE:
+        return None
+    for _, minus_df, candidate in _near_words(reader, term):
+        if -minus_df >= max(1, df * MORE_COMMON) and fold(candidate) not in stopwords():
+            if fold(candidate) == fold(term):  # only the ñ differs: "ano" is a word, not a typo of "año"
+                continue
+            return surface_form(searcher, candidate)
+    return None
 
 
 def did_you_mean(searcher, parsed, original: str) -> str | None:
-    """The query with unknown words replaced by the most frequent close index word, or None."""
-    reader = searcher.reader()
+    """The query with unknown (or very rare) words replaced by a common close word, or None.
+
+    Cheap when every word is well known (one frequency lookup per word), so it can run on every query.
+    """
     replaced = {}
     for clause in parsed.positive:
         for option in clause.options:
-            if not isinstance(option, Word) or option.prefix:
+            if not isinstance(option, Word) or option.prefix or option.text.isupper():
                 continue
-            term = fold_keep_enye(option.text)
-            if reader.doc_frequency("exact", term) > 0:
-                continue
-            best = None
-            for candidate in reader.terms_within("exact", term, 2, prefix=1):
-                freq = reader.doc_frequency("exact", candidate)
-                if best is None or freq > best[0]:
-                    best = (freq, candidate)
-            if best:
-                replaced[option.text] = surface_form(searcher, best[1])
+            better = correction(searcher, option.text)
+            if better:
+                replaced[option.text] = better
     if not replaced:
         return None
     return " ".join(replaced.get(word, word) for _, _, word in word_spans(original))
 
 
-def surface_form(searcher, term: str) -> str:
-    """How a folded index term is written in a bulletin ("vacunacion" → "vacunación")."""
-    for docnum in searcher.reader().postings("exact", term).all_ids():
-        text = searcher.stored_fields(docnum).get("body") or ""
-        for _, _, word in word_spans(text):
-            if fold_keep_enye(word) == term:
-                return word.lower()
-        break
-    return term
-
+# --- autocomplete ---------------------------------------------------------------------------
 
 def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
-    """The typed text with its last word completed from frequent index words."""
+    """Ways to finish what is being typed: phrases from bulletin titles, then frequent words.
+
+    "campaña de vacu" → "campaña de vacunación contra influenza" (from a title), "campaña de vacunación",
+    "campaña de vacunas", …
+    """
     prefix = (prefix or "")[:100]
     spans = list(word_spans(prefix))
     if not spans or not prefix[-1:].isalnum():
@@ -50,8 +194,50 @@ def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
     folded = fold_keep_enye(last)
     if len(folded) < 2:
         return []
-    reader = searcher.reader()
-    terms = (t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("exact", folded))
-    candidates = sorted(((reader.doc_frequency("exact", t), t) for t in terms),
-                        key=lambda item: (-item[0], item[1]))
-    return [head + surface_form(searcher, term) for _, term in candidates[:limit]]
+    vocab = vocabulary(searcher)
+    words = [head + surface_form(searcher, term) for term in vocab.starting_with(folded, limit)]
+    titles = title_phrases(searcher, prefix, TITLE_COMPLETIONS) if len(spans) > 1 or len(folded) >= 4 else []
+    out = []
+    for text in titles + words:
+        if text.lower() != prefix.lower() and text not in out:
+            out.append(text)
+    return out[:limit]
+
+
+def title_phrases(searcher, typed: str, limit: int) -> list[str]:
+    """Continuations of `typed` found in the titles of the bulletins that best match it."""
+    spans = list(word_spans(typed))
+    words = [w for _, _, w in spans]
+    needed = [fold(w) for w in words]
+    content = [w for w in words[:-1] if fold(w) not in stopwords()]
+    last = fold(words[-1])
+    stem_prefix = os.path.commonprefix([last, index_term(words[-1])])  # "vacunacio" → "vacun"
+    clauses = [wq.Term("title", index_term(w)) for w in content]
+    clauses.append(wq.Prefix("title", stem_prefix if len(stem_prefix) >= 2 else last))
+    results = searcher.search(wq.And(clauses), limit=limit * 3)
+    phrases = []
+    for hit in results:
+        title = hit.get("title") or ""
+        title_spans = list(word_spans(title))
+        folded = [fold(w) for _, _, w in title_spans]
+        for i in range(len(folded) - len(needed) + 1):
+            window = folded[i:i + len(needed)]
+            if window[:-1] == needed[:-1] and window[-1].startswith(needed[-1]):
+                end = min(len(title_spans), i + len(needed) + 3)
+                phrase = typed[:spans[0][0]] + title[title_spans[i][0]:title_spans[end - 1][1]]
+                phrases.append(_lower_unless_acronyms(phrase))
+                break
+        if len(phrases) >= limit:
+            break
+    return phrases
+
+
+def _lower_unless_acronyms(text: str) -> str:
+    """Titles are often in capitals; a completion reads as typed text: lowercase, acronyms kept."""
+    out, last = [], 0
+    for start, end, word in word_spans(text):
+        out.append(text[last:start])
+        out.append(word if (word.isupper() and len(word) <= 6 and not text.isupper()) else word.lower())
+        last = end
+    out.append(text[last:])
+    return "".join(out)

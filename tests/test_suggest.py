@@ -1,0 +1,86 @@
+"""Did-you-mean and autocomplete on a small fixture index."""
+import pytest
+
+from indexer import suggest
+from indexer.build import build
+from indexer.query import parse
+from indexer.search import SearchEngine, SearchRequest
+
+BULLETINS = {
+    "vacunacion-1.txt": "Campaña de vacunación contra la influenza\nLa vacunación avanza en la costa de Oaxaca.",
+    "vacunacion-2.txt": "Vacunación en escuelas\nLa jornada de vacunación llegó a las escuelas del valle.",
+    "vacunacion-3.txt": "Más vacunas para Oaxaca\nLlegaron vacunas; la vacunación sigue en los centros de salud.",
+    "typo.txt": "Aviso\nLa vacunasion se retrasó por la lluvia.",  # a typo in a bulletin
+    "anio.txt": "Balance del año\nEl año cerró con más consultas. Feliz año.",
+    "ano.txt": "Jornada\nSe atendieron casos de cáncer de ano.",
+    "dengue.txt": "Dengue en la costa\nCasos de dengue en Pinotepa Nacional.",
+    "censida.txt": "CENSIDA informa\nEl CENSIDA y el CONAPO presentaron datos de VIH.",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("suggest")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in BULLETINS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build(corpus, root / "index", jobs=1)
+    return SearchEngine(root / "index")
+
+
+@pytest.fixture
+def searcher(engine):
+    return engine.generation().searcher()
+
+
+def test_unknown_word_gets_the_accented_common_word(searcher):
+    assert suggest.did_you_mean(searcher, parse("vacunasoin"), "vacunasoin") == "vacunación"
+    assert suggest.did_you_mean(searcher, parse("dengue pinotepa"), "dengue pinotepa") is None
+
+
+def test_a_typo_present_in_one_bulletin_is_still_corrected(searcher):
+    assert suggest.did_you_mean(searcher, parse("vacunasion costa"), "vacunasion costa") == "vacunación costa"
+
+
+def test_enye_alone_is_not_a_typo(searcher):
+    assert suggest.correction(searcher, "ano") is None
+    assert suggest.correction(searcher, "año") is None
+
+
+def test_acronyms_and_short_words_are_left_alone(searcher):
+    assert suggest.did_you_mean(searcher, parse("CENSIDE"), "CENSIDE") is None
+    assert suggest.correction(searcher, "vh") is None
+
+
+def test_surface_form_restores_accents(searcher):
+    assert suggest.surface_form(searcher, "vacunacion") == "vacunación"
+    assert suggest.surface_form(searcher, "año") == "año"
+    assert suggest.surface_form(searcher, "nohay") == "nohay"
+
+
+def test_search_response_carries_the_suggestion(engine):
+    response = engine.search(SearchRequest(query="vacunasoin"))
+    assert response["suggestion"] == "vacunación"
+
+
+def test_completions_complete_the_last_word_most_frequent_first(searcher):
+    out = suggest.completions(searcher, "jornada de vacu")
+    words = [o for o in out if o.count(" ") == 2]
+    assert words[0] == "jornada de vacunación" and "jornada de vacunas" in words
+
+
+def test_completions_offer_title_phrases(searcher):
+    assert "campaña de vacunación contra la influenza" in suggest.completions(searcher, "campaña de vacu")
+
+
+def test_completions_ignore_too_short_or_finished_input(searcher):
+    assert suggest.completions(searcher, "v") == []
+    assert suggest.completions(searcher, "vacunación ") == []
+    assert suggest.completions(searcher, "") == []
+
+
+def test_vocabulary_is_cached_per_generation(searcher):
+    first = suggest.vocabulary(searcher)
+    assert suggest.vocabulary(searcher) is first
+    assert first.starting_with("vacun", 2) == ["vacunacion", "vacunas"]
