@@ -415,7 +415,7 @@ class MostWords(wq.Query):
         need = self.bar(searcher)
         if need >= len(self.subqueries):
             return self._strict().matcher(searcher, context)
-        scored = context is None or context.weighting is not None
+        scored = context is not None and context.weighting is not None
         found = self._collect(searcher, context, scored)
         ids = sorted(doc for doc, entry in found.items() if entry[0] >= need)
         if not ids:

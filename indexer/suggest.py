@@ -22,8 +22,8 @@ from whoosh import query as wq
 from .analysis import fold, fold_keep_enye, index_term, stopwords, word_spans
 from .query import Word
 
-RARE = 2  # a known word this rare is checked for a far more common neighbour ("vacunasion" typed in a bulletin)
-MORE_COMMON = 50  # … that is at least this many times more frequent
+RARE = 2  # a known word this rare may be a misspelling some bulletin shares ("vacunasion")
+MORE_COMMON = 3  # … corrected to a word that sounds the same and is at least this many times more frequent
 TITLE_COMPLETIONS = 3
 _SURFACE_DOCS = 3
 _CACHED_GENERATIONS = 2
@@ -127,23 +127,63 @@ def surface_form(searcher, term: str) -> str:
 
 # --- did you mean ---------------------------------------------------------------------------
 
-def _near_words(reader, term: str) -> list[tuple[int, int, str]]:
-    """(distance, -doc frequency, word) of index words one or two edits away, best first."""
-    found = []
-    for distance in (1, 2):
-        if distance == 2 and len(term) < 5:
-            break
-        for candidate in reader.terms_within("exact", term, distance, prefix=1):
-            candidate = _text(candidate)
-            if candidate != term:
-                found.append((distance, -reader.doc_frequency("exact", candidate), candidate))
-        if found:
-            break
-    return sorted(found)
+_SOUNDS = [(re.compile(p), r) for p, r in [
+    (r"ch", "C"), (r"qu", "k"), (r"c(?=[ei])", "s"), (r"c", "k"), (r"z", "s"), (r"gu(?=[ei])", "g"),
+    (r"g(?=[ei])", "j"), (r"ll", "y"), (r"v", "b"), (r"w", "b"), (r"h", ""), (r"(.)\1", r"\1"),
+]]
+
+
+def sound(word: str) -> str:
+    """A Spanish spelling key: words that sound alike share it (vacunasión/vacunación, valla/vaya, hola/ola)."""
+    key = fold_keep_enye(word)
+    for pattern, replacement in _SOUNDS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+_SAME_SOUND_STARTS = [("b", "v"), ("v", "b"), ("s", "c"), ("c", "s"), ("z", "s"), ("s", "z"), ("g", "j"),
+                      ("j", "g"), ("y", "ll"), ("ll", "y"), ("k", "c"), ("c", "k"), ("qu", "k"), ("h", "")]
+
+
+def _probes(term: str) -> list[tuple[str, int]]:
+    """(spelling, extra edits) to look around: the word, and the word with its first sound respelled.
+
+    The index is searched by edit distance with the first letter fixed (fast), so a misspelt first
+    letter ("bacunación") is reached through its respellings.
+    """
+    probes = [(term, 0)]
+    for old, new in _SAME_SOUND_STARTS:
+        if term.startswith(old) and len(term) > len(old) + 2:
+            probes.append((new + term[len(old):], 1))
+    if term[0] in "aeiou":
+        probes.append(("h" + term, 1))
+    return probes
+
+
+def _near_words(reader, term: str) -> list[tuple[bool, int, int, str]]:
+    """(sounds different, edits, -doc frequency, word) of index words close to `term`, best first."""
+    found: dict[str, tuple] = {}
+    for probe, extra in _probes(term):
+        for distance in (0, 1, 2):
+            if distance == 2 and (len(term) < 5 or extra):
+                break
+            for candidate in reader.terms_within("exact", probe, distance, prefix=1) if distance else \
+                    ([probe] if reader.doc_frequency("exact", probe) else []):
+                candidate = _text(candidate)
+                if candidate == term or fold(candidate) == fold(term):  # "ano" is a word, not a typo of "año"
+                    continue
+                key = (sound(candidate) != sound(term), distance + extra,
+                       -reader.doc_frequency("exact", candidate), candidate)
+                found[candidate] = min(found.get(candidate, key), key)
+    return sorted(found.values())
 
 
 def correction(searcher, word: str) -> str | None:
-    """A better-known word for what was typed, written as the bulletins write it, or None."""
+    """A better-known word for what was typed, written as the bulletins write it, or None.
+
+    A word no bulletin has gets its closest common neighbour; a word only one or two bulletins have
+    (often the same misspelling) gets a neighbour that sounds the same and is clearly more common.
+    """
     reader = searcher.reader()
     term = fold_keep_enye(word)
     if len(term) < 3 or not term.isalpha():
@@ -151,10 +191,10 @@ def correction(searcher, word: str) -> str | None:
     df = reader.doc_frequency("exact", term)
     if df > RARE:
         return None
-    for _, minus_df, candidate in _near_words(reader, term):
-        if -minus_df >= max(1, df * MORE_COMMON) and fold(candidate) not in stopwords():
-            if fold(candidate) == fold(term):  # only the ñ differs: "ano" is a word, not a typo of "año"
-                continue
+    for sounds_different, _, minus_df, candidate in _near_words(reader, term):
+        if fold(candidate) in stopwords():
+            continue
+        if df == 0 or (not sounds_different and -minus_df >= MORE_COMMON * df):
             return surface_form(searcher, candidate)
     return None
 

@@ -100,17 +100,6 @@ def index_dir(corpus, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def suggest_ready(index_dir) -> None:
-    """xfail (with the reason) while the engine's completions are broken, instead of a confusing 500."""
-    from indexer.search import engine_for
-
-    try:
-        engine_for(index_dir).suggest("vacu")
-    except TypeError as exc:
-        pytest.xfail(f"engine bug: SearchEngine.suggest fails on Whoosh's bytes terms ({exc})")
-
-
 @pytest.fixture
 def app(index_dir, corpus):
     from webapp import create_app

@@ -125,7 +125,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, server):
         browser.set_window_size(1280, 900)
 
 
-def test_search_box_offers_completions(browser, server, suggest_ready):
+def test_search_box_offers_completions(browser, server):
     from selenium.webdriver.common.by import By
 
     browser.get(server + "/")

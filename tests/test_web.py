@@ -265,7 +265,7 @@ def test_api_errors_are_json_400(client, query):
     assert set(response.get_json()) == {"error"} and response.get_json()["error"]
 
 
-def test_api_suggest_completes_the_last_word(client, suggest_ready):
+def test_api_suggest_completes_the_last_word(client):
     response = client.get("/api/suggest?q=campaña de vacu")
     data = response.get_json()
     assert response.status_code == 200, data

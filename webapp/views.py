@@ -51,8 +51,8 @@ def bulletin(bulletin_id: str):
     search = engine()
     found = search.bulletin(bulletin_id, state.q) if len(bulletin_id) <= MAX_ID_CHARS else None
     if found is None:
-        abort(404, description="No encontramos ese boletín. Quizá el índice se reconstruyó y cambió su "
-                               "identificador: búsquelo de nuevo.")
+        abort(404, description="No encontramos ese boletín: quizá su archivo se quitó o cambió de nombre en "
+                               "el corpus. Búsquelo de nuevo.")
     related = search.related(bulletin_id, limit=int(current_app.config["RELATED_LIMIT"]))
     return render_template("bulletin.html", state=state, bulletin=found, related=related)
 
