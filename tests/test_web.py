@@ -365,3 +365,16 @@ def test_cli_builds_the_index(corpus, tmp_path):
 def test_cli_command_is_registered(runner):
     result = runner.invoke(args=["build-index", "--help"])
     assert result.exit_code == 0 and "--update" in result.output
+
+
+def test_bulletin_page_links_every_source_file(client):
+    hit = client.get("/api/search?q=lactancia").get_json()["hits"][0]
+    assert len(hit["paths"]) == 2
+    page = client.get(f"/boletin/{hit['id']}").get_data(as_text=True)
+    for number, path in enumerate(hit["paths"]):
+        assert f"/boletin/{hit['id']}/archivo/{number}" in page
+        response = client.get(f"/boletin/{hit['id']}/archivo/{number}")
+        assert response.status_code == 200 and "lactancia" in response.get_data(as_text=True).lower()
+        assert response.mimetype == "text/plain"
+    assert client.get(f"/boletin/{hit['id']}/archivo/7").status_code == 404
+    assert client.get("/boletin/no-existe/archivo/0").status_code == 404

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_from_directory
 
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import MAX_LIMIT, MAX_PAGE, SearchEngine, SearchError, engine_for
@@ -55,6 +55,22 @@ def bulletin(bulletin_id: str):
                                "el corpus. Búsquelo de nuevo.")
     related = search.related(bulletin_id, limit=int(current_app.config["RELATED_LIMIT"]))
     return render_template("bulletin.html", state=state, bulletin=found, related=related)
+
+
+@bp.get("/boletin/<bulletin_id>/archivo/<int:number>")
+def bulletin_file(bulletin_id: str, number: int):
+    """One of the bulletin's source files, as the operator dropped it in the corpus.
+
+    Only paths the index lists for this bulletin are served, always as a download (or plain text),
+    so a web page in the corpus never runs under this site.
+    """
+    found = engine().bulletin(bulletin_id) if len(bulletin_id) <= MAX_ID_CHARS else None
+    if found is None or not 0 <= number < len(found["paths"]):
+        abort(404, description="Ese archivo no forma parte del boletín.")
+    path = found["paths"][number]
+    plain = path.lower().endswith((".txt", ".md", ".markdown"))
+    return send_from_directory(Path(current_app.config["CORPUS_DIR"]).resolve(), path,
+                               mimetype="text/plain" if plain else None, as_attachment=not plain)
 
 
 @bp.get("/api/search")
