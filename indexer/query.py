@@ -1,6 +1,9 @@
 """The query language people type, parsed forgivingly and turned into Whoosh queries.
 
-    vacunacion niños          words, all required, any inflection, accents optional
+    vacunacion niños          words in any inflection, accents optional; all of them are required
+                              in queries of up to three words, three in four in longer ones
+                              (a bulletin lacking one ranks lower), and when no bulletin has
+                              enough of them, those with the most are shown
     "salud pública"           exact phrase
     -dengue                   exclude
     dengue OR zika            either
@@ -14,13 +17,16 @@ Malformed syntax never raises: an unclosed quote, a dangling OR, an unknown fiel
 from __future__ import annotations
 
 import calendar
-import math
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.query.compound import DefaultOr
+from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query.wrappers import WrappingQuery
 
 from .analysis import (fold, fold_keep_enye, index_term, is_acronym, split_compound, stopwords,
@@ -30,10 +36,15 @@ from .analysis import (fold, fold_keep_enye, index_term, is_acronym, split_compo
 TITLE_BOOST = 2.5
 EXACT_BOOST = 1.5
 PHRASE_BOOST = 2.0
-PROXIMITY = "pairs"  # "pairs": consecutive words near each other; "all": the whole query as one sloppy phrase
+PROXIMITY = "pairs"  # "pairs": consecutive words near each other; "all": the whole query as one sloppy phrase; "none"
 PROXIMITY_SLOP = 4
-MIN_SHOULD_MATCH = 0.75  # share of the words a bulletin needs, for queries of four or more words
+ALL_WORDS_UP_TO = 3  # queries this short need every word
+MIN_SHOULD_MATCH = 0.75  # share of the words a bulletin needs in longer queries (rounded up)
 MISSING_WORD_FACTOR = 0.5  # score factor per query word a bulletin lacks
+MOST_WORDS_FALLBACK = True  # when no bulletin has enough of the words, show those with the most
+DISMAX_TIEBREAK = 0.1  # a word scores its best match (stemmed, title, exact form) + 0.1 × the others; None: they add up
+RECENCY_HALF_LIFE_DAYS = 0.0  # 0: relevance alone; e.g. 365: a year-old bulletin loses half its recency bonus
+RECENCY_WEIGHT = 0.3  # the share of the score that recency can take away from the oldest bulletins
 MAX_QUERY_CHARS = 500
 
 _PIECE = re.compile(r'(-?)"([^"]*)("?)|(\S+)')
@@ -176,7 +187,7 @@ def word_query(word: str) -> wq.Query:
     if len(parts) > 1:
         whole = fold(word)
         phrase = [index_term(p) for p in parts]
-        return wq.Or([
+        return _alternatives([
             wq.Term("body", whole), wq.Term("title", whole, boost=TITLE_BOOST),
             wq.Phrase("body", phrase), wq.Phrase("title", phrase, boost=TITLE_BOOST),
             wq.Term("exact", fold_keep_enye(word), boost=EXACT_BOOST),
@@ -190,7 +201,14 @@ def word_query(word: str) -> wq.Query:
         options = [UnlessAcronym(stemmed, folded, fold_keep_enye(word)),
                    wq.Term("body", folded), wq.Term("title", folded, boost=TITLE_BOOST)]
     options.append(wq.Term("exact", fold_keep_enye(word), boost=EXACT_BOOST))
-    return wq.Or(options)
+    return _alternatives(options)
+
+
+def _alternatives(options: list[wq.Query]) -> wq.Query:
+    """One word's ways to match, scored so that matching in several ways adds only a little."""
+    if DISMAX_TIEBREAK is None:
+        return wq.Or(options)
+    return wq.DisjunctionMax(options, tiebreak=DISMAX_TIEBREAK)
 
 
 class UnlessAcronym(WrappingQuery):
@@ -222,8 +240,6 @@ class UnlessAcronym(WrappingQuery):
         return in_capitals > 0 and 2 * in_capitals >= reader.doc_frequency("exact", self.exact)
 
     def matcher(self, searcher, context=None):
-        from whoosh.matching import NullMatcher
-
         if self.is_acronym_in(searcher):
             return NullMatcher()
         return self.child.matcher(searcher, context)
@@ -266,8 +282,12 @@ def option_query(option) -> wq.Query | None:
     return word_query(option.text)
 
 
-def to_whoosh(parsed: ParsedQuery, proximity: bool = True) -> wq.Query:
-    """The Whoosh query for the text part (filters are applied separately as document sets)."""
+def to_whoosh(parsed: ParsedQuery, proximity: bool = True, recency: float | None = None) -> wq.Query:
+    """The Whoosh query for the text part (filters are applied separately as document sets).
+
+    `recency`: half-life in days of a preference for newer bulletins (0: none; None: the default,
+    `RECENCY_HALF_LIFE_DAYS`).
+    """
     clauses, mandatory, excluded = [], [], []
     for clause in parsed.clauses:
         options = [(o, q) for o, q in ((o, option_query(o)) for o in clause.options) if q is not None]
@@ -279,23 +299,30 @@ def to_whoosh(parsed: ParsedQuery, proximity: bool = True) -> wq.Query:
         else:
             clauses.append(q)
             mandatory.append(all(isinstance(o, Phrase) for o, _ in options))
+    minimum = minimum_should_match(len(clauses))
     if not clauses:
         main: wq.Query = wq.Every()
-    elif len(clauses) == 1:
-        main = clauses[0]
+    elif len(clauses) == 1 or (minimum == len(clauses) and not MOST_WORDS_FALLBACK):
+        main = clauses[0] if len(clauses) == 1 else wq.And(clauses)
     else:
-        main = MostWords(clauses, mandatory, minimum_should_match(len(clauses)), MISSING_WORD_FACTOR)
+        main = MostWords(clauses, mandatory, minimum, MISSING_WORD_FACTOR)
     if proximity:
         near = proximity_query(parsed)
         if near is not None:
             main = wq.AndMaybe(main, near)
     if excluded:
         main = wq.AndNot(main, wq.Or(excluded))
+    if recency is None:
+        recency = RECENCY_HALF_LIFE_DAYS
+    if recency and not parsed.is_empty():
+        main = PreferRecent(main, recency, RECENCY_WEIGHT)
     return main
 
 
 def minimum_should_match(clauses: int) -> int:
-    """How many of the query's words a bulletin needs: all of up to three, then ¾ (rounded up)."""
+    """How many of the query's words a bulletin needs: all of up to `ALL_WORDS_UP_TO`, then a share."""
+    if clauses <= ALL_WORDS_UP_TO:
+        return clauses
     return max(1, min(clauses, math.ceil(clauses * MIN_SHOULD_MATCH - 1e-9)))
 
 
@@ -308,13 +335,16 @@ def proximity_query(parsed: ParsedQuery) -> wq.Query | None:
     plain = [c.options[0].text for c in parsed.positive
              if len(c.options) == 1 and isinstance(c.options[0], Word) and not c.options[0].prefix]
     terms = [index_term(p) for w in plain for p in split_compound(w)]
-    if len(terms) < 2:
+    if len(terms) < 2 or PROXIMITY == "none":
         return None
     if PROXIMITY == "all":
         return wq.Phrase("body", terms, slop=PROXIMITY_SLOP, boost=PHRASE_BOOST)
     pairs = [wq.Phrase("body", terms[i:i + 2], slop=PROXIMITY_SLOP, boost=PHRASE_BOOST)
              for i in range(len(terms) - 1) if terms[i] != terms[i + 1]]
-    return wq.Or(pairs) if len(pairs) > 1 else (pairs[0] if pairs else None)
+    if len(pairs) < 2:
+        return pairs[0] if pairs else None
+    # A union evaluated lazily: phrases are checked only where the main query matched.
+    return DefaultOr(pairs)
 
 
 class MostWords(wq.Query):
@@ -380,20 +410,25 @@ class MostWords(wq.Query):
     def _strict(self) -> wq.Query:
         return wq.And(self.subqueries, boost=self.boost)
 
-    def _collect(self, searcher, context, scored: bool) -> dict[int, list]:
-        """doc → [clauses matched, summed score] for the docs that have every mandatory clause."""
-        found: dict[int, list] = {}
-        for query, needed in zip(self.subqueries, self.mandatory):
-            m = query.matcher(searcher, context)
-            while m.is_active():
-                entry = found.setdefault(m.id(), [0, 0.0, 0])
-                entry[0] += 1
-                entry[2] += needed
-                if scored:
-                    entry[1] += m.score()
-                m.next()
-        must = sum(self.mandatory)
-        return {doc: entry for doc, entry in found.items() if entry[2] == must}
+    def select(self, clause_docs: list) -> frozenset:
+        """The matching documents, given the documents of each clause (over the whole index).
+
+        Lets a caller that keeps its own per-clause document sets skip the matchers entirely.
+        """
+        counts: dict[int, int] = {}
+        for docs in clause_docs:
+            for doc in docs:
+                counts[doc] = counts.get(doc, 0) + 1
+        mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
+        if mandatory:
+            keep = frozenset.intersection(*map(frozenset, mandatory))
+            counts = {doc: n for doc, n in counts.items() if doc in keep}
+        best = max(counts.values(), default=0)
+        need = min(self.minimum, best) if best else self.minimum
+        return frozenset(doc for doc, n in counts.items() if n >= need)
+
+    def _clause_docs(self, searcher) -> list[set]:
+        return [docs_of(q, searcher) for q in self.subqueries]
 
     def bar(self, searcher) -> int:
         """The number of clauses a bulletin needs, decided over the whole index."""
@@ -402,27 +437,171 @@ class MostWords(wq.Query):
         if key not in self._bar:
             best = 0
             for leaf, _ in top.leaf_searchers():
-                counts = self._collect(leaf, None, scored=False)
-                best = max([best, *(entry[0] for entry in counts.values())])
+                best = max(best, self._best_count(self._clause_docs(leaf)))
                 if best >= self.minimum:
                     break
             self._bar[key] = min(self.minimum, best) if best else self.minimum
         return self._bar[key]
 
-    def matcher(self, searcher, context=None):
-        from whoosh.matching import ListMatcher, NullMatcher
+    def _best_count(self, clause_docs: list[set]) -> int:
+        counts: dict[int, int] = {}
+        for docs in clause_docs:
+            for doc in docs:
+                counts[doc] = counts.get(doc, 0) + 1
+        mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
+        keep = set.intersection(*mandatory) if mandatory else None
+        return max((n for doc, n in counts.items() if keep is None or doc in keep), default=0)
 
+    def matcher(self, searcher, context=None):
         need = self.bar(searcher)
         if need >= len(self.subqueries):
             return self._strict().matcher(searcher, context)
-        scored = context is not None and context.weighting is not None
-        found = self._collect(searcher, context, scored)
-        ids = sorted(doc for doc, entry in found.items() if entry[0] >= need)
+        clause_docs = self._clause_docs(searcher)
+        counts: dict[int, int] = {}
+        for docs in clause_docs:
+            for doc in docs:
+                counts[doc] = counts.get(doc, 0) + 1
+        mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
+        keep = set.intersection(*mandatory) if mandatory else None
+        ids = sorted(doc for doc, n in counts.items() if n >= need and (keep is None or doc in keep))
         if not ids:
             return NullMatcher()
-        total = len(self.subqueries)
-        weights = [self.boost * found[d][1] * self.missing_factor ** (total - found[d][0]) for d in ids] if scored else None
-        return ListMatcher(ids, weights=weights)
+        if context is None or context.weighting is None:
+            return ListMatcher(ids)
+        def clauses():
+            return [(query.matcher(searcher, context), docs) for query, docs in zip(self.subqueries, clause_docs)]
+
+        return _MostWordsMatcher(ids, clauses, counts, len(self.subqueries), self.missing_factor, self.boost)
+
+
+class _MostWordsMatcher(ListMatcher):
+    """The selected documents, each scored only when asked (a caller may skip most of them):
+    the clauses it has, added up, times the missing-word factor for each clause it lacks."""
+
+    def __init__(self, ids, make_clauses, counts, total: int, missing_factor: float, boost: float, position=0):
+        super().__init__(ids, position=position)
+        self._make_clauses = make_clauses
+        self._clauses = make_clauses()
+        self._counts = counts
+        self._total, self._factor, self._boost = total, missing_factor, boost
+        self._scored: tuple[int, float] = (-1, 0.0)
+
+    def copy(self):
+        return self.__class__(self._ids, self._make_clauses, self._counts, self._total, self._factor,
+                              self._boost, position=self._i)
+
+    def reset(self):
+        super().reset()
+        self._clauses = self._make_clauses()
+
+    def supports_block_quality(self):
+        return False
+
+    def max_quality(self):
+        return float("inf")
+
+    def score(self):
+        doc = self.id()
+        if self._scored[0] != doc:
+            score = 0.0
+            for m, docs in self._clauses:
+                if doc not in docs or not m.is_active():
+                    continue
+                if m.id() < doc:
+                    m.skip_to(doc)
+                if m.is_active() and m.id() == doc:
+                    score += m.score()
+            missing = self._total - self._counts[doc]
+            self._scored = (doc, self._boost * score * self._factor ** missing)
+        return self._scored[1]
+
+
+class PreferRecent(WrappingQuery):
+    """Scores scaled by how recent the bulletin is, relative to the newest one in the index.
+
+    factor = 1 - weight + weight × 2^(-age / half_life): the newest bulletin keeps its score, a very
+    old one keeps 1 - weight of it; bulletins without a date get the middle. Matches are unchanged.
+    """
+
+    def __init__(self, child, half_life_days: float, weight: float = 0.3):
+        self.child = child
+        self.half_life_days = half_life_days
+        self.weight = weight
+        self._newest: dict = {}
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.half_life_days, self.weight)
+
+    def __eq__(self, other):
+        return (other.__class__ is self.__class__ and self.child == other.child
+                and self.half_life_days == other.half_life_days and self.weight == other.weight)
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.child, self.half_life_days))
+
+    def newest(self, searcher) -> int:
+        """The newest bulletin's day (as an ordinal) over the whole index, or 0 when none is dated."""
+        top = searcher.get_parent()
+        if id(top) not in self._newest:
+            newest = 0
+            for leaf, _ in top.leaf_searchers():
+                reader = leaf.reader()
+                if reader.has_column("date"):
+                    newest = max([newest, *reader.column_reader("date")])
+            self._newest[id(top)] = _ordinal(newest)
+        return self._newest[id(top)]
+
+    def matcher(self, searcher, context=None):
+        child = self.child.matcher(searcher, context)
+        if context is None or context.weighting is None:
+            return child
+        reader = searcher.reader()
+        if not reader.has_column("date"):
+            return child
+        return _RecencyMatcher(child, reader.column_reader("date"), self.newest(searcher),
+                               self.half_life_days, self.weight)
+
+
+def _ordinal(yyyymmdd: int) -> int:
+    try:
+        return dt.date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100).toordinal()
+    except (ValueError, TypeError):
+        return 0
+
+
+class _RecencyMatcher(WrappingMatcher):
+    def __init__(self, child, dates, newest: int, half_life: float, weight: float):
+        super().__init__(child)
+        self.dates, self.newest, self.half_life, self.weight = dates, newest, half_life, weight
+
+    def _replacement(self, newchild):
+        return self.__class__(newchild, self.dates, self.newest, self.half_life, self.weight)
+
+    def copy(self):
+        return self._replacement(self.child.copy())
+
+    def supports_block_quality(self):
+        return False  # the factor differs per document
+
+    def score(self):
+        day = _ordinal(self.dates[self.child.id()])
+        decay = 0.5 if not (day and self.newest) else 2 ** (-max(0, self.newest - day) / self.half_life)
+        return self.child.score() * (1 - self.weight + self.weight * decay)
+
+
+def docs_of(q: wq.Query, searcher) -> set:
+    """Document numbers matching `q` in this searcher, by set algebra where the query allows it."""
+    if isinstance(q, wq.Term):
+        reader = searcher.reader()
+        return set(reader.postings(q.fieldname, q.text).all_ids()) if (q.fieldname, q.text) in reader else set()
+    if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+        return set().union(*(docs_of(sub, searcher) for sub in q.subqueries))
+    if isinstance(q, wq.And):
+        sets = sorted((docs_of(sub, searcher) for sub in q.subqueries), key=len)
+        return sets[0].intersection(*sets[1:]) if sets else set()
+    if isinstance(q, UnlessAcronym):
+        return set() if q.is_acronym_in(searcher) else docs_of(q.child, searcher)
+    return set(q.matcher(searcher).all_ids())
 
 
 def highlight_terms(parsed: ParsedQuery) -> "HighlightTerms":

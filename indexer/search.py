@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import store, suggest
+from . import ranking, store, suggest
 from .analysis import fold
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet
 from .highlight import highlight, snippet
@@ -100,6 +100,7 @@ class _Generation:
         self.local = threading.local()
         with self.index.searcher() as searcher:
             self.facets = FacetData(searcher.reader())
+            self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
         self.lock = threading.Lock()
@@ -177,7 +178,7 @@ class SearchEngine:
         }
         total = len(hits_set)
         offset = (request.page - 1) * request.limit
-        page = self._page(searcher, q, parsed, hits_set, request, offset, data.dates)
+        page = self._page(searcher, q, parsed, hits_set, request, offset, data.dates, gen.weights)
         terms = highlight_terms(parsed)
         hits = []
         for docnum, score in page:
@@ -202,11 +203,17 @@ class SearchEngine:
         return response
 
     @staticmethod
-    def _page(searcher, q, parsed, docs: frozenset[int], request: SearchRequest, offset: int, dates):
+    def _page(searcher, q, parsed, docs: frozenset[int], request: SearchRequest, offset: int, dates, weights):
         if not docs:
             return []
         if request.sort == "relevance" and not parsed.is_empty():
-            results = searcher.search(q, filter=set(docs), limit=offset + request.limit)
+            wanted = offset + request.limit
+            count = ranking.exact_enough(len(docs), wanted)
+            if len(docs) > count:  # pre-rank every match cheaply, score the best exactly
+                best = ranking.candidates(weights, searcher, q, docs, count)
+                results = searcher.search(ranking.restrict(q, best), limit=wanted)
+            else:
+                results = searcher.search(q, filter=set(docs), limit=wanted)
             return [(hit.docnum, hit.score) for hit in results[offset:offset + request.limit]]
         if request.sort == "oldest":
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, dates[d], d))

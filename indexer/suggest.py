@@ -18,6 +18,7 @@ import threading
 from collections import Counter
 
 from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import fold, fold_keep_enye, index_term, stopwords, word_spans
 from .query import Word
@@ -36,16 +37,16 @@ def _text(term) -> str:
 
 
 class Vocabulary:
-    """The words of one index generation with their frequencies, sorted for prefix lookups, plus written forms found so far."""
+    """The words of one index generation with their frequencies, sorted for prefix lookups."""
 
     def __init__(self, reader):
-        terms, freqs = [], []
-        for term, info in reader.iter_field("exact"):  # sorted, so prefixes are ranges
-            terms.append(_text(term))
-            freqs.append(info.doc_frequency())
-        self.terms = terms
-        self.freqs = freqs
-        self.surface: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for leaf, _ in reader.leaf_readers():  # segment by segment: several times faster than a merged walk
+            for term, info in leaf.iter_field("exact"):
+                term = _text(term)
+                counts[term] = counts.get(term, 0) + info.doc_frequency()
+        self.terms = sorted(counts)  # sorted, so the words with a prefix are a range
+        self.freqs = [counts[t] for t in self.terms]
         self._top: dict[str, list[str]] = {}
         self.lock = threading.Lock()
 
@@ -93,6 +94,23 @@ def vocabulary(searcher) -> Vocabulary:
     return vocab
 
 
+_surface_forms: dict[tuple, dict[str, str]] = {}
+
+
+def _surface_cache(reader) -> dict[str, str]:
+    """Written forms already looked up in this index generation (dict writes are atomic under the GIL)."""
+    key = generation_key(reader)
+    forms = _surface_forms.get(key)
+    if forms is None:
+        with _vocabularies_lock:
+            forms = _surface_forms.get(key)
+            if forms is None:
+                while len(_surface_forms) >= _CACHED_GENERATIONS:
+                    _surface_forms.pop(next(iter(_surface_forms)))
+                forms = _surface_forms[key] = {}
+    return forms
+
+
 # --- written forms --------------------------------------------------------------------------
 
 def _form_pattern(term: str) -> re.Pattern:
@@ -106,8 +124,8 @@ def _form_pattern(term: str) -> re.Pattern:
 def surface_form(searcher, term: str) -> str:
     """How the bulletins write a folded word ("vacunacion" → "vacunación"): the commonest form in a few of them."""
     term = fold_keep_enye(_text(term))
-    vocab = vocabulary(searcher)
-    cached = vocab.surface.get(term)
+    forms_seen = _surface_cache(searcher.reader())
+    cached = forms_seen.get(term)
     if cached is not None:
         return cached
     pattern = _form_pattern(term)
@@ -120,8 +138,9 @@ def surface_form(searcher, term: str) -> str:
             forms.update(m.group(0).lower() for m in pattern.finditer(text))
     # an accented form wins a tie: bulletins written without accents are the exception
     form = max(forms, key=lambda f: (forms[f], f != term)) if forms else term
-    with vocab.lock:
-        vocab.surface[term] = form
+    if len(forms_seen) > 50000:
+        forms_seen.clear()
+    forms_seen[term] = form
     return form
 
 
@@ -160,21 +179,27 @@ def _probes(term: str) -> list[tuple[str, int]]:
     return probes
 
 
-def _near_words(reader, term: str) -> list[tuple[bool, int, int, str]]:
-    """(sounds different, edits, -doc frequency, word) of index words close to `term`, best first."""
+def _near_words(reader, term: str, known: bool) -> list[tuple[bool, int, int, str]]:
+    """(sounds different, edits, -doc frequency, word) of index words close to `term`, best first.
+
+    One edit-distance walk of the vocabulary per spelling probed; a known (rare) word only looks
+    one edit away, an unknown one two (five letters or more), and respellings of its first sound
+    are tried only when the word itself has no common neighbour.
+    """
     found: dict[str, tuple] = {}
     for probe, extra in _probes(term):
-        for distance in (0, 1, 2):
-            if distance == 2 and (len(term) < 5 or extra):
-                break
-            for candidate in reader.terms_within("exact", probe, distance, prefix=1) if distance else \
-                    ([probe] if reader.doc_frequency("exact", probe) else []):
-                candidate = _text(candidate)
-                if candidate == term or fold(candidate) == fold(term):  # "ano" is a word, not a typo of "año"
-                    continue
-                key = (sound(candidate) != sound(term), distance + extra,
-                       -reader.doc_frequency("exact", candidate), candidate)
-                found[candidate] = min(found.get(candidate, key), key)
+        if extra and any(-key[2] > RARE for key in found.values()):
+            break
+        reach = 1 if (known or extra or len(term) < 5) else 2
+        candidates = list(reader.terms_within("exact", probe, reach, prefix=1))
+        if extra and reader.doc_frequency("exact", probe):
+            candidates.append(probe)
+        for candidate in map(_text, candidates):
+            if candidate == term:
+                continue
+            key = (sound(candidate) != sound(term), damerau_levenshtein(candidate, term),
+                   -reader.doc_frequency("exact", candidate), candidate)
+            found[candidate] = min(found.get(candidate, key), key)
     return sorted(found.values())
 
 
@@ -191,8 +216,11 @@ def correction(searcher, word: str) -> str | None:
     df = reader.doc_frequency("exact", term)
     if df > RARE:
         return None
-    for sounds_different, _, minus_df, candidate in _near_words(reader, term):
-        if fold(candidate) in stopwords():
+    near = _near_words(reader, term, known=df > 0)
+    if any(fold(c) == fold(term) and -minus_df > RARE for _, _, minus_df, c in near):
+        return None  # "mananera" is "mañanera", which the search already finds; "ano" is a word, not "año"
+    for sounds_different, _, minus_df, candidate in near:
+        if fold(candidate) in stopwords() or fold(candidate) == fold(term):
             continue
         if df == 0 or (not sounds_different and -minus_df >= MORE_COMMON * df):
             return surface_form(searcher, candidate)

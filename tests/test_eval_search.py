@@ -107,3 +107,28 @@ def test_dev_targets_are_met_and_baselines_beaten(tmp_path_factory):
         assert ours.mrr > baseline.mrr and ours.s10 >= baseline.s10
     for system in systems[1:]:
         system.close()
+
+
+def test_plural_measure_counts_pairs_and_lists_misses():
+    from collections import Counter
+
+    from indexer.evaluation.plurals import measure, plural_forms
+
+    assert plural_forms("luz") == ["luzs", "luzes", "luces"]
+    vocabulary = Counter({"casa": 5, "casas": 3, "luz": 4, "luces": 2, "dio": 9, "dios": 7, "de": 100, "des": 1})
+    report = measure(vocabulary)
+    assert report.pairs == 3  # casa/casas, luz/luces, dio/dios; stopwords ("de") are left out
+    assert report.conflated == 2
+    assert report.misses == [("dio", "dios", 7)]
+    assert report.rate == pytest.approx(2 / 3)
+
+
+def test_cache_lock_lets_one_evaluation_build_at_a_time(tmp_path):
+    from indexer import store
+    from indexer.evaluation.search import _locked
+
+    held = _locked(tmp_path, timeout=0)
+    with pytest.raises(store.IndexBusy):
+        _locked(tmp_path, timeout=0)
+    held.close()
+    _locked(tmp_path, timeout=0).close()

@@ -122,3 +122,54 @@ def test_close_words_beat_scattered_ones(engine):
 
 def test_phrases_stay_required(engine):
     assert paths(engine, '"salud pública" oaxaca regiones acciones') == ["salud-publica.txt"]
+
+
+def test_recency_preference_reorders_but_never_filters(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "viejo.md").write_text("---\ndate: 2019-01-10\n---\nDengue en la costa\nCasos de dengue y más dengue.",
+                                     encoding="utf-8")
+    (corpus / "nuevo.md").write_text("---\ndate: 2023-06-01\n---\nDengue\nUn caso de dengue.", encoding="utf-8")
+    build(corpus, tmp_path / "index", jobs=1)
+    engine = SearchEngine(tmp_path / "index")
+    searcher = engine.generation().searcher()
+    from indexer.query import parse, to_whoosh
+
+    def ranked(recency):
+        hits = searcher.search(to_whoosh(parse("dengue"), recency=recency), limit=10)
+        return [hit["path"] for hit in hits]
+
+    assert ranked(0) == ["viejo.md", "nuevo.md"]
+    assert ranked(180) == ["nuevo.md", "viejo.md"]
+
+
+@pytest.mark.parametrize("singular_form, plural_form", [
+    ("luz", "luces"), ("índice", "índices"), ("cruz", "cruces"), ("dulce", "dulces"), ("actriz", "actrices"),
+    ("ley", "leyes"), ("rey", "reyes"), ("pirámide", "pirámides"), ("opioide", "opioides"),
+    ("trolebús", "trolebuses"), ("gris", "grises"), ("diciéndole", "diciéndoles"), ("enlace", "enlaces"),
+])
+def test_plural_rules_measured_on_the_corpus(singular_form, plural_form):
+    """Pairs the plural step used to miss (see `python -m indexer.evaluation.plurals`)."""
+    from indexer.analysis import index_term
+
+    assert index_term(singular_form) == index_term(plural_form)
+
+
+def test_final_c_and_z_are_one_letter():
+    from indexer.analysis import index_term
+
+    assert index_term("realice") == index_term("realizar")
+    assert index_term("luz") != index_term("lucha")
+
+
+@pytest.mark.parametrize("query", ["dengue casos pinotepa costa", "dengue tijuana", "incendio bulevar 2000 rosarito",
+                                   '"salud pública" oaxaca regiones acciones', "censida conapo vih jovenes prevencion"])
+def test_most_words_select_agrees_with_its_matcher(engine, query):
+    """`MostWords.select` (for callers with cached per-clause sets) picks what the matcher matches."""
+    from indexer.query import MostWords, docs_of, parse, to_whoosh
+
+    searcher = engine.generation().searcher()
+    q = to_whoosh(parse(query), proximity=False)
+    assert isinstance(q, MostWords)
+    by_matcher = set(q.matcher(searcher).all_ids())
+    assert q.select([docs_of(sub, searcher) for sub in q.subqueries]) == by_matcher != set()

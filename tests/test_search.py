@@ -117,3 +117,15 @@ def test_bulletin_page_data_and_unknown_id(engine):
 
 def test_did_you_mean(engine):
     assert engine.search(SearchRequest(query="vacunasion"))["suggestion"] == "vacunación"
+
+
+def test_pre_ranking_keeps_the_exact_top_results(engine, monkeypatch):
+    """Scoring only the pre-ranked candidates must give the same first page as scoring every match."""
+    from indexer import ranking
+
+    queries = ["vacunacion", "salud oaxaca", "campaña", "oaxaca"]
+    full = {q: [h["id"] for h in engine.search(SearchRequest(query=q, limit=1))["hits"]] for q in queries}
+    monkeypatch.setattr(ranking, "exact_enough", lambda total, wanted: wanted + 1)  # force the candidate path
+    engine.generation().cache.clear()
+    for q in queries:
+        assert [h["id"] for h in engine.search(SearchRequest(query=q, limit=1))["hits"]] == full[q]

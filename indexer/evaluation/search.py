@@ -1,7 +1,7 @@
 """Measure known-item search against the hand-written dev queries, beside two baselines.
 
     python -m indexer.evaluation.search [--shared DIR] [--index DIR] [--rebuild | --reuse] [--check]
-                                        [--set NAME=VALUE]... [--only-ours] [--no-extras]
+                                        [--set NAME=VALUE]... [--bm25 B=..,K1=..] [--only-ours] [--no-extras]
 
 Runs every query of `<shared>/eval/known-item-dev.tsv` (columns query, target, note; a target may
 list two files of the same bulletin separated by "|", either counts) against Boletines and two
@@ -22,6 +22,7 @@ latency (p50/p95 of `suggest.completions` over prefixes of the dev queries' word
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import statistics
 import sys
@@ -177,32 +178,52 @@ def prepare(shared: Path, cache: Path, rebuild: bool, with_baselines: bool, log=
     seconds: dict[str, float | None] = {}
     ours_dir = cache / "boletines"
     missing = store.current_generation(ours_dir) is None
+    seconds["Boletines"] = None
     if rebuild or missing or (not reuse and ours_is_stale(corpus, ours_dir)):
         log(f"Construyendo el índice de Boletines en {ours_dir} …")
-        report = build(corpus, ours_dir)
-        seconds["Boletines"] = report.seconds
-        log(f"  {report.documents} boletines de {report.files} archivos en {report.seconds:.0f} s")
-    else:
-        seconds["Boletines"] = None
+        try:
+            report = build(corpus, ours_dir)
+        except store.IndexBusy:  # another evaluation is building the same cache: wait for it, then use it
+            log("  otro proceso lo está construyendo; espero a que termine …")
+            with _locked(ours_dir):
+                pass
+        else:
+            seconds["Boletines"] = report.seconds
+            log(f"  {report.documents} boletines de {report.files} archivos en {report.seconds:.0f} s")
     systems = [Boletines(ours_dir)]
     if with_baselines:
         whoosh = WhooshDefault(cache / "whoosh-es")
         fts = SqliteFts5(cache / "fts5.sqlite")
         stamp = cache / "baselines.stamp"
-        missing = not (stamp.is_file() and whoosh.exists() and fts.exists())
-        if rebuild or missing or (not reuse and _stamp_is_stale(stamp, corpus)):
-            log("Leyendo el corpus para las líneas base …")
-            started = time.perf_counter()
-            texts = read_corpus(corpus)
-            read_s = time.perf_counter() - started
-            log(f"  {len(texts)} archivos leídos en {read_s:.0f} s")
-            seconds[whoosh.name] = read_s + whoosh.build(texts)
-            seconds[fts.name] = read_s + fts.build(texts)
-            stamp.write_text("baselines built\n", encoding="utf-8")
-        else:
-            seconds[whoosh.name] = seconds[fts.name] = None
+        seconds[whoosh.name] = seconds[fts.name] = None
+        with _locked(cache):  # two evaluations at once build the baselines once
+            missing = not (stamp.is_file() and whoosh.exists() and fts.exists())
+            if rebuild or missing or (not reuse and _stamp_is_stale(stamp, corpus)):
+                log("Leyendo el corpus para las líneas base …")
+                started = time.perf_counter()
+                texts = read_corpus(corpus)
+                read_s = time.perf_counter() - started
+                log(f"  {len(texts)} archivos leídos en {read_s:.0f} s")
+                stamp.unlink(missing_ok=True)
+                seconds[whoosh.name] = read_s + whoosh.build(texts)
+                seconds[fts.name] = read_s + fts.build(texts)
+                stamp.write_text("baselines built\n", encoding="utf-8")
         systems += [whoosh, fts]
     return systems, seconds
+
+
+def _locked(directory: Path, timeout: float = 3600) -> contextlib.ExitStack:
+    """Hold `directory`'s writer lock, waiting (up to `timeout` s) while another evaluation holds it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(store.writer_lock(directory))
+            return stack
+        except store.IndexBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
 
 
 # --- extras ----------------------------------------------------------------------------------
@@ -223,21 +244,28 @@ def _hit_ids(system: Boletines, query: str) -> tuple[int, list[str]]:
     return response["total"], [hit["id"] for hit in response["hits"]]
 
 
-def accent_invariance(system: Boletines, items: list[KnownItem]) -> list[tuple[str, str, str]]:
-    """Queries whose matches change when accents are removed or restored: (query, variant, what changed)."""
+@dataclass
+class AccentCheck:
+    query: str
+    variant: str
+    same_matches: bool  # the same bulletins match (the promise: accents never change what is found)
+    same_top: bool  # the same ten come first (exact forms may reorder: "año" before "ano")
+    detail: str = ""
+
+
+def accent_invariance(system: Boletines, items: list[KnownItem]) -> list[AccentCheck]:
+    """Each query against its form without accents (ñ included) and with accents restored from the index."""
     searcher = system.engine.generation().searcher()
-    problems = []
+    checks = []
     for item in items:
         base_total, base_top = _hit_ids(system, item.query)
-        for variant in {strip_accents(item.query), restore_accents(searcher, strip_accents(item.query))}:
+        for variant in sorted({strip_accents(item.query), restore_accents(searcher, strip_accents(item.query))}):
             if variant == item.query:
                 continue
             total, top = _hit_ids(system, variant)
-            if total != base_total:
-                problems.append((item.query, variant, f"{base_total} → {total} resultados"))
-            elif set(top) != set(base_top):
-                problems.append((item.query, variant, "otros boletines entre los 10 primeros"))
-    return problems
+            checks.append(AccentCheck(item.query, variant, total == base_total, set(top) == set(base_top),
+                                      f"{base_total} → {total} resultados"))
+    return checks
 
 
 def completion_latency(system: Boletines, items: list[KnownItem]) -> tuple[float, float, float, int]:
@@ -249,6 +277,7 @@ def completion_latency(system: Boletines, items: list[KnownItem]) -> tuple[float
         for _, _, word in word_spans(item.query.replace('"', "")):
             prefixes += [typed + word[:n] for n in range(2, len(word) + 1)]
             typed += word + " "
+    suggest._vocabularies.clear()  # time the first call of a generation too
     started = time.perf_counter()
     suggest.completions(searcher, prefixes[0])
     first = (time.perf_counter() - started) * 1000
@@ -285,8 +314,36 @@ def _apply_overrides(pairs: list[str]) -> None:
         if not hasattr(query_module, name):
             raise SystemExit(f"indexer.query no tiene {name!r}")
         current = getattr(query_module, name)
-        setattr(query_module, name, type(current)(value) if not isinstance(current, bool)
-                else value.lower() in ("1", "true", "yes", "si", "sí"))
+        if isinstance(current, bool):
+            new = value.lower() in ("1", "true", "yes", "si", "sí")
+        elif current is None or value.lower() == "none":
+            new = None if value.lower() == "none" else float(value)
+        elif isinstance(current, float):
+            new = float(value)
+        else:
+            new = type(current)(value)
+        setattr(query_module, name, new)
+
+
+def _use_bm25(spec: str) -> None:
+    """Evaluation only: make the engine's searchers score with BM25F(**spec), e.g. "B=0.5,K1=1.2".
+
+    The engine itself uses Whoosh's default BM25F; this answers "would other parameters help?".
+    """
+    from whoosh import scoring
+
+    from indexer import search as search_module
+
+    params = {k.strip(): float(v) for k, v in (item.split("=") for item in spec.split(",") if item.strip())}
+    weighting = scoring.BM25F(**params)
+
+    def searcher(generation):
+        current = getattr(generation.local, "searcher", None)
+        if current is None:
+            current = generation.local.searcher = generation.index.searcher(weighting=weighting)
+        return current
+
+    search_module._Generation.searcher = searcher
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-extras", action="store_true", help="skip accent invariance and autocomplete timing")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a ranking constant of indexer.query for this run")
+    parser.add_argument("--bm25", metavar="B=..,K1=..",
+                        help="score Boletines with other BM25F parameters for this run (e.g. B=0.5,K1=1.2)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when Boletines misses a target or does not beat both baselines")
     args = parser.parse_args(argv)
@@ -310,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No encuentro {queries_path} o {args.shared / 'corpus'}: indique --shared.", file=sys.stderr)
         return 2
     _apply_overrides(args.set)
+    if args.bm25:
+        _use_bm25(args.bm25)
     items = load_known_items(queries_path)
     systems, seconds = prepare(args.shared, args.index, args.rebuild, not args.only_ours, reuse=args.reuse)
     scores = {}
@@ -319,8 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         scores[system.name] = evaluate(system.search, items)
         query_ms[system.name] = (time.perf_counter() - started) * 1000 / len(items)
     names = [s.name for s in systems]
+    changed = args.set + ([f"BM25F {args.bm25}"] if args.bm25 else [])
     print(f"\nBúsqueda de un boletín conocido: {len(items)} consultas de {queries_path.name}"
-          + (f" ({', '.join(args.set)})" if args.set else "") + "\n")
+          + (f" ({', '.join(changed)})" if changed else "") + "\n")
     print_report(items, names, scores, seconds)
     print("\nms por consulta: " + ", ".join(f"{n} {query_ms[n]:.1f}" for n in names))
 
@@ -331,13 +393,18 @@ def main(argv: list[str] | None = None) -> int:
           f"{'cumplidos' if ok else 'NO cumplidos'}"
           + ("" if args.only_ours else f"; por delante de ambas líneas base: {'sí' if ahead else 'NO'}"))
     if not args.no_extras:
-        problems = accent_invariance(systems[0], items)
-        print(f"\nInvariancia de acentos: {len(items) - len({p[0] for p in problems})}/{len(items)} consultas "
-              "dan los mismos boletines sin acentos y con acentos restaurados")
-        for query, variant, what in problems:
-            print(f"  {query!r} vs {variant!r}: {what}")
+        checks = accent_invariance(systems[0], items)
+        print(f"\nAcentos: {len(checks)} variantes (sin acentos / con acentos restaurados) de {len(items)} consultas; "
+              f"mismos boletines encontrados: {sum(c.same_matches for c in checks)}/{len(checks)}; "
+              f"mismos 10 primeros: {sum(c.same_top for c in checks)}/{len(checks)}")
+        for check in checks:
+            if not check.same_matches:
+                print(f"  DISTINTOS: {check.query!r} vs {check.variant!r}: {check.detail}")
+            elif not check.same_top:
+                print(f"  otro orden: {check.query!r} vs {check.variant!r} (la forma exacta sube)")
         first, p50, p95, n = completion_latency(systems[0], items)
-        print(f"Autocompletado: {n} prefijos, p50 {p50:.1f} ms, p95 {p95:.1f} ms (primera llamada {first:.0f} ms)")
+        print(f"Autocompletado: {n} prefijos, p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+              f"(primera llamada de la generación, con el vocabulario: {first:.0f} ms)")
     for system in systems[1:]:
         system.close()
     return 0 if (ok and (ahead or args.only_ours)) or not args.check else 1
