@@ -283,9 +283,7 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not _manifest_ok(index_dir, store.current_generation(index_dir)):
-        report = build(corpus, index_dir, progress, jobs)
-        report.mode = "build (no index made by this version to update)"
-        return report
+        return build(corpus, index_dir, progress, jobs)  # nothing this version can update: full build
     if not corpus.is_dir():
         raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
     report = BuildReport(mode="update")

@@ -75,7 +75,8 @@ def _print_report(report, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        lines = [f"Índice listo ({report.mode}) en {report.seconds:.1f} s: {report.documents} boletines "
+        mode = {"build": "reconstrucción completa", "update": "actualización"}.get(report.mode, report.mode)
+        lines = [f"Índice listo ({mode}) en {report.seconds:.1f} s: {report.documents} boletines "
                  f"de {report.files} archivos; {report.merged} duplicados fusionados."]
         if report.mode == "update":
             lines.append(f"Nuevos: {report.added}; actualizados: {report.updated}; "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import os
 import re
 import threading
@@ -27,6 +28,7 @@ RARE = 2  # a known word this rare may be a misspelling some bulletin shares ("v
 MORE_COMMON = 3  # … corrected to a word that sounds the same and is at least this many times more frequent
 TITLE_COMPLETIONS = 3
 _SURFACE_DOCS = 3
+_SURFACE_CHARS = 30000  # a long transcript's opening is enough to see how a word is written
 _CACHED_GENERATIONS = 2
 
 _VOWELS = {"a": "aáàä", "e": "eéèë", "i": "iíìï", "o": "oóòö", "u": "uúùü"}
@@ -134,8 +136,10 @@ def surface_form(searcher, term: str) -> str:
     docs = reader.postings("exact", term).all_ids() if reader.doc_frequency("exact", term) else iter(())
     for _, docnum in zip(range(_SURFACE_DOCS), docs):
         stored = searcher.stored_fields(docnum)
-        for text in (stored.get("title") or "", stored.get("body") or ""):
-            forms.update(m.group(0).lower() for m in pattern.finditer(text))
+        for text in (stored.get("title") or "", (stored.get("body") or "")[:_SURFACE_CHARS]):
+            forms.update(m.group(0).lower() for m in itertools.islice(pattern.finditer(text), 20))
+        if sum(forms.values()) >= 5:
+            break
     # an accented form wins a tie: bulletins written without accents are the exception
     form = max(forms, key=lambda f: (forms[f], f != term)) if forms else term
     if len(forms_seen) > 50000:
@@ -227,6 +231,19 @@ def correction(searcher, word: str) -> str | None:
     return None
 
 
+def has_unknown_words(searcher, parsed) -> bool:
+    """True when a typed word matches nothing in any inflection: a search still shows the bulletins
+    with the other words, and a correction is worth offering however many there are."""
+    reader = searcher.reader()
+    for clause in parsed.positive:
+        for option in clause.options:
+            if isinstance(option, Word) and not option.prefix:
+                if not (reader.doc_frequency("body", index_term(option.text))
+                        or reader.doc_frequency("body", fold(option.text))):
+                    return True
+    return False
+
+
 def did_you_mean(searcher, parsed, original: str) -> str | None:
     """The query with unknown (or very rare) words replaced by a common close word, or None.
 
@@ -264,7 +281,8 @@ def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
         return []
     vocab = vocabulary(searcher)
     words = [head + surface_form(searcher, term) for term in vocab.starting_with(folded, limit)]
-    titles = title_phrases(searcher, prefix, TITLE_COMPLETIONS) if len(spans) > 1 or len(folded) >= 4 else []
+    # a title search needs a few letters: a two-letter prefix expands to hundreds of words
+    titles = title_phrases(searcher, prefix, TITLE_COMPLETIONS) if len(folded) >= (3 if len(spans) > 1 else 4) else []
     out = []
     for text in titles + words:
         if text.lower() != prefix.lower() and text not in out:

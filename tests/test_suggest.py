@@ -93,3 +93,9 @@ def test_vocabulary_is_cached_per_generation(searcher):
     first = suggest.vocabulary(searcher)
     assert suggest.vocabulary(searcher) is first
     assert first.starting_with("vacun", 2) == ["vacunacion", "vacunas"]
+
+
+def test_unknown_words_are_told_apart_from_rare_or_inflected_ones(searcher):
+    assert suggest.has_unknown_words(searcher, parse("vacunacoin costa"))
+    assert not suggest.has_unknown_words(searcher, parse("vacunas costas ninos"))
+    assert not suggest.has_unknown_words(searcher, parse("vacunasion"))  # one bulletin has it

@@ -45,8 +45,10 @@ QUERIES_FILE = Path("eval") / "known-item-dev.tsv"
 K = 10
 TARGETS = {"success@10": 0.95, "mrr@10": 0.85}
 
-# Modules read only at query time: changing them never needs a rebuild of the cached index.
-_QUERY_TIME = {"query.py", "search.py", "suggest.py", "highlight.py", "facets.py", "cli.py", "config.py"}
+# What shapes the index (reading, extraction, analysis, writing): a change here needs a rebuild of
+# the cached index; query-time modules (query, search, suggest, ranking…) never do.
+_INDEX_CODE = ("analysis.py", "schema.py", "build.py", "document.py", "duplicates.py", "store.py",
+               "sources", "extract", "data")
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,7 @@ def index_code_mtime() -> int:
     """Newest change to code or data that shapes the index (query-time modules excluded)."""
     package = REPO / "indexer"
     files = [p for p in package.rglob("*") if p.suffix in (".py", ".txt", ".toml")
-             and "evaluation" not in p.relative_to(package).parts
-             and not (p.parent == package and p.name in _QUERY_TIME)]
+             and p.relative_to(package).parts[0] in _INDEX_CODE]
     return _newest_mtime(files)
 
 
