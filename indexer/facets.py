@@ -2,8 +2,8 @@
 
 Each facet kind is a small class. Counting works on document numbers with per-index arrays loaded
 once per index generation (`FacetData`), instead of Whoosh's per-request groupedby, which is
-far slower. A facet's counts reflect the query and every *other* filter: choosing an agency does
-not hide the other agencies, choosing a year does not hide the other years.
+far slower. A facet's counts reflect the query and every *other* filter (`ignores` names its own):
+choosing an agency does not hide the other agencies, choosing a year does not hide the other years.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class FacetData:
 
 class AgencyFacet:
     name = "agency"
+    ignores = "agency"  # the filter its counts leave out
 
     def counts(self, data: FacetData, docs: frozenset[int]) -> dict[str, int]:
         counts = {name: len(docs & members) for name, members in data.agency_docs.items()}
@@ -40,6 +41,7 @@ class AgencyFacet:
 
 class YearFacet:
     name = "year"
+    ignores = "date"
 
     def counts(self, data: FacetData, docs: frozenset[int]) -> dict[str, int]:
         dates = data.dates
@@ -49,7 +51,10 @@ class YearFacet:
 
 
 class MonthFacet:
+    """Months within the chosen dates, so picking a year lists its months."""
+
     name = "month"
+    ignores = None
 
     def counts(self, data: FacetData, docs: frozenset[int]) -> dict[str, int]:
         dates = data.dates

@@ -167,15 +167,17 @@ class SearchEngine:
         matched = data.all_docs if parsed.is_empty() else self._docset(gen, searcher, q) & data.all_docs
         by_agency = self._agency_filter(data, agencies)
         by_date = self._date_filter(gen, date_from, date_to)
-        with_agency = matched if by_agency is None else matched & by_agency
-        with_date = matched if by_date is None else matched & by_date
-        hits_set = with_agency if by_date is None else with_agency & by_date
+        filters = {"agency": by_agency, "date": by_date}
 
-        facets = {
-            "agency": AgencyFacet().counts(data, with_date),
-            "year": YearFacet().counts(data, with_agency),
-            "month": MonthFacet().counts(data, hits_set),
-        }
+        def narrowed(ignore: str | None = None) -> frozenset[int]:
+            docs = matched
+            for name, allowed in filters.items():
+                if allowed is not None and name != ignore:
+                    docs = docs & allowed
+            return docs
+
+        hits_set = narrowed()
+        facets = {facet.name: facet.counts(data, narrowed(facet.ignores)) for facet in self.facets}
         total = len(hits_set)
         offset = (request.page - 1) * request.limit
         page = self._page(searcher, q, parsed, hits_set, request, offset, data.dates, gen.weights)
