@@ -410,21 +410,28 @@ class MostWords(wq.Query):
     def _strict(self) -> wq.Query:
         return wq.And(self.subqueries, boost=self.boost)
 
-    def select(self, clause_docs: list) -> frozenset:
-        """The matching documents, given the documents of each clause (over the whole index).
-
-        Lets a caller that keeps its own per-clause document sets skip the matchers entirely.
-        """
+    def _counts(self, clause_docs: list) -> dict[int, int]:
+        """doc → how many clauses it has, for the docs that have every mandatory clause."""
         counts: dict[int, int] = {}
         for docs in clause_docs:
             for doc in docs:
                 counts[doc] = counts.get(doc, 0) + 1
         mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
         if mandatory:
-            keep = frozenset.intersection(*map(frozenset, mandatory))
+            keep = set(mandatory[0]).intersection(*mandatory[1:])
             counts = {doc: n for doc, n in counts.items() if doc in keep}
-        best = max(counts.values(), default=0)
-        need = min(self.minimum, best) if best else self.minimum
+        return counts
+
+    def _need(self, best: int) -> int:
+        return min(self.minimum, best) if best else self.minimum
+
+    def select(self, clause_docs: list) -> frozenset:
+        """The matching documents, given the documents of each clause (over the whole index).
+
+        Lets a caller that keeps its own per-clause document sets skip the matchers entirely.
+        """
+        counts = self._counts(clause_docs)
+        need = self._need(max(counts.values(), default=0))
         return frozenset(doc for doc, n in counts.items() if n >= need)
 
     def _clause_docs(self, searcher) -> list[set]:
@@ -437,37 +444,24 @@ class MostWords(wq.Query):
         if key not in self._bar:
             best = 0
             for leaf, _ in top.leaf_searchers():
-                best = max(best, self._best_count(self._clause_docs(leaf)))
+                best = max([best, *self._counts(self._clause_docs(leaf)).values()])
                 if best >= self.minimum:
                     break
-            self._bar[key] = min(self.minimum, best) if best else self.minimum
+            self._bar[key] = self._need(best)
         return self._bar[key]
-
-    def _best_count(self, clause_docs: list[set]) -> int:
-        counts: dict[int, int] = {}
-        for docs in clause_docs:
-            for doc in docs:
-                counts[doc] = counts.get(doc, 0) + 1
-        mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
-        keep = set.intersection(*mandatory) if mandatory else None
-        return max((n for doc, n in counts.items() if keep is None or doc in keep), default=0)
 
     def matcher(self, searcher, context=None):
         need = self.bar(searcher)
         if need >= len(self.subqueries):
             return self._strict().matcher(searcher, context)
         clause_docs = self._clause_docs(searcher)
-        counts: dict[int, int] = {}
-        for docs in clause_docs:
-            for doc in docs:
-                counts[doc] = counts.get(doc, 0) + 1
-        mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
-        keep = set.intersection(*mandatory) if mandatory else None
-        ids = sorted(doc for doc, n in counts.items() if n >= need and (keep is None or doc in keep))
+        counts = self._counts(clause_docs)
+        ids = sorted(doc for doc, n in counts.items() if n >= need)
         if not ids:
             return NullMatcher()
         if context is None or context.weighting is None:
             return ListMatcher(ids)
+
         def clauses():
             return [(query.matcher(searcher, context), docs) for query, docs in zip(self.subqueries, clause_docs)]
 

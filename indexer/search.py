@@ -21,7 +21,8 @@ from . import ranking, store, suggest
 from .analysis import fold
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet
 from .highlight import highlight, snippet
-from .query import MAX_QUERY_CHARS, highlight_terms, parse, parse_day, to_whoosh
+from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
+                    to_whoosh)
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
@@ -101,9 +102,18 @@ class _Generation:
         with self.index.searcher() as searcher:
             self.facets = FacetData(searcher.reader())
             self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
+        # The autocomplete vocabulary takes about a second: build it before the first keystroke needs it.
+        threading.Thread(target=self._warm_vocabulary, daemon=True).start()
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
         self.lock = threading.Lock()
+
+    def _warm_vocabulary(self) -> None:
+        try:
+            with self.index.searcher() as searcher:
+                suggest.vocabulary(searcher)
+        except Exception:  # a newer generation replaced this one meanwhile: nothing to warm
+            pass
 
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)
@@ -200,7 +210,7 @@ class SearchEngine:
             "facets": facets,
             "suggestion": None,
         }
-        if total < 3 and not parsed.is_empty():
+        if not parsed.is_empty() and (total < 3 or suggest.has_unknown_words(searcher, parsed)):
             response["suggestion"] = suggest.did_you_mean(searcher, parsed, request.query)
         return response
 
@@ -240,6 +250,12 @@ class SearchEngine:
             return self._docset(gen, searcher, q.a)
         if isinstance(q, wq.Every):
             return gen.facets.all_docs
+        if isinstance(q, MostWords):
+            return q.select([self._docset(gen, searcher, sub) for sub in q.subqueries])
+        if isinstance(q, UnlessAcronym):
+            return frozenset() if q.is_acronym_in(searcher) else self._docset(gen, searcher, q.child)
+        if isinstance(q, PreferRecent):
+            return self._docset(gen, searcher, q.child)
         key = ("docs", repr(q))
         with gen.lock:
             docs = gen.docsets.get(key)
@@ -329,7 +345,7 @@ class SearchEngine:
             return []
         stored = searcher.stored_fields(docnum)
         text = (stored.get("title") or "") + "\n" + (stored.get("body") or "")[:20000]
-        results = searcher.more_like(docnum, "body", text=text, top=limit)
+        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=10)
         return [{"id": r["id"], "title": r.get("title"), "date": _iso(r.get("date")),
                  "agencies": [a for a in (r.get("agency") or "").split(",") if a]} for r in results]
 

@@ -173,3 +173,27 @@ def test_most_words_select_agrees_with_its_matcher(engine, query):
     assert isinstance(q, MostWords)
     by_matcher = set(q.matcher(searcher).all_ids())
     assert q.select([docs_of(sub, searcher) for sub in q.subqueries]) == by_matcher != set()
+
+
+def test_most_words_is_decided_over_every_segment(tmp_path):
+    """An index updated in place has several segments; one may hold none of the words."""
+    from whoosh import index as whoosh_index
+
+    from indexer.query import parse, to_whoosh
+    from indexer.schema import bulletin_schema
+
+    ix = whoosh_index.create_in(str(tmp_path), bulletin_schema())
+    for name, text in [("a.txt", "Dengue en la costa. Casos de dengue en Pinotepa."),
+                       ("b.txt", "Hospital rural de Oaxaca con nuevo equipo.")]:
+        writer = ix.writer()
+        writer.add_document(id=name, path=name, title=name, body=text, exact=text)
+        writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 2
+
+        def found(query):
+            return sorted(hit["path"] for hit in searcher.search(to_whoosh(parse(query)), limit=10))
+
+        assert found("dengue casos pinotepa costa") == ["a.txt"]
+        assert found("hospital rural oaxaca clinica") == ["b.txt"]  # three words of four
+        assert found("dengue hospital") == ["a.txt", "b.txt"]  # never together: either
