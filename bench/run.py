@@ -377,7 +377,7 @@ def markdown(result: dict, machine: str) -> str:
         lines.append(f"| {label} | " + " | ".join(cell(k) for k in cols) + " |")
 
     row("full build, wall (CPU)", lambda k: _build_cell(b.get(k)))
-    row("…of which inside SQLite / Whoosh (the rest reads files)",
+    row("…of which in SQLite / Whoosh calls (files are read by parallel workers)",
         lambda k: f"{b[k]['index_seconds']:.1f} s" if "index_seconds" in b[k] else "—")
     row("build peak RSS, all processes (largest one)",
         lambda k: f"{_bytes(b[k]['peak_tree'])} ({_bytes(b[k]['peak_largest'])})")

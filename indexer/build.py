@@ -24,7 +24,7 @@ from .extract import extract_metadata
 from . import manifest as manifest_file
 from .manifest import Manifest
 from .schema import SCHEMA_VERSION, analysis_fingerprint, bulletin_schema
-from .sources import iter_corpus, read_bulletin
+from .sources import read_bulletin, scan_corpus
 
 # Formats preferred as the text shown for a group of duplicate files.
 _FORMAT_RANK = {".md": 0, ".markdown": 0, ".txt": 1, ".docx": 2, ".html": 3, ".htm": 3, ".pdf": 4}
@@ -154,16 +154,15 @@ def to_document(members: list[BulletinFile]) -> dict:
     return doc
 
 
-def _scan(root: Path, report: BuildReport) -> list[str]:
-    """Relative paths of candidate files; skipped ones go straight into the report."""
-    paths = []
-    for path, reason in iter_corpus(root):
-        rel = path.relative_to(root).as_posix()
+def _scan(root: Path, report: BuildReport) -> dict[str, os.stat_result]:
+    """Candidate files (relative path → stat); skipped ones go straight into the report."""
+    found = {}
+    for rel, reason, info in scan_corpus(root):
         if reason:
             report.skipped.append((rel, reason))
         else:
-            paths.append(rel)
-    return paths
+            found[rel] = info
+    return found
 
 
 class _Progress:
@@ -218,7 +217,7 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
         raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
     report = BuildReport(mode="build")
     with store.writer_lock(index_dir):
-        paths = _scan(corpus, report)
+        paths = list(_scan(corpus, report))
         bar = _Progress(progress, len(paths), "Leyendo boletines")
         try:
             loaded = _collect(_load_many(corpus, paths, jobs, bar), report)
@@ -331,9 +330,8 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
                 writer.delete_by_term("id", doc_id)
             _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest)
             writer.commit()
-            report.files = manifest.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+            report.files, report.documents = manifest.counts()
             _finish_manifest(manifest, corpus, report)
-            report.documents = whoosh_index.open_dir(str(gen_dir)).doc_count()
         except BaseException:
             shutil.rmtree(gen_dir, ignore_errors=True)
             raise
@@ -363,12 +361,7 @@ def _plan_update(corpus: Path, manifest: Manifest, report: BuildReport) -> _Upda
     skipped_before = manifest.skipped()
     changed, refreshed = [], {}
     paths = _scan(corpus, report)
-    for rel in paths:
-        try:
-            stat = (corpus / rel).stat()
-        except OSError:
-            changed.append(rel)  # vanished: reading it will report why
-            continue
+    for rel, stat in paths.items():
         entry = indexed.get(rel)
         if entry is None:
             before = skipped_before.get(rel)
@@ -385,8 +378,7 @@ def _plan_update(corpus: Path, manifest: Manifest, report: BuildReport) -> _Upda
                 refreshed[rel] = (stat.st_size, stat.st_mtime_ns)
             else:
                 changed.append(rel)
-    present = set(paths)
-    deleted = sorted(p for p in indexed if p not in present)
+    deleted = sorted(p for p in indexed if p not in paths)
     return _UpdatePlan({p: e[3] for p, e in indexed.items()}, changed, deleted, refreshed)
 
 

@@ -60,6 +60,10 @@ class Manifest:
         return {p: (size, mtime, sha1, doc) for p, size, mtime, sha1, doc
                 in self.db.execute("SELECT path, size, mtime_ns, sha1, doc FROM files")}
 
+    def counts(self) -> tuple[int, int]:
+        """(files, documents) the generation holds."""
+        return self.db.execute("SELECT COUNT(*), COUNT(DISTINCT doc) FROM files").fetchone()
+
     def sketch(self, path: str) -> dict | None:
         row = self.db.execute("SELECT sketch FROM files WHERE path = ?", (path,)).fetchone()
         return json.loads(row[0]) if row else None

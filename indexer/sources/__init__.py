@@ -33,7 +33,7 @@ _READERS: dict[str, tuple[Callable[[bytes], SourceText], int]] = {
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 
-__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_BINARY_BYTES", "read_bulletin", "iter_corpus"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_BINARY_BYTES", "read_bulletin", "iter_corpus", "scan_corpus"]
 
 
 def read_bulletin(path: Path) -> SourceText:
@@ -65,6 +65,11 @@ def iter_corpus(root: Path) -> Iterator[tuple[Path, str | None]]:
     a reason; passes over hidden files/folders and README files silently. Reads no file contents.
     """
     return walk.iter_corpus(Path(root), SUPPORTED_SUFFIXES)
+
+
+def scan_corpus(root: Path) -> Iterator[tuple[str, str | None, os.stat_result | None]]:
+    """The same walk as (relative path, reason, stat of each candidate file), for fast updates."""
+    return walk.scan(Path(root), SUPPORTED_SUFFIXES)
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:

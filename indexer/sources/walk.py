@@ -22,85 +22,97 @@ def iter_corpus(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[Path, st
     `path.relative_to(root)` always works.
     """
     root = Path(root)
+    for relative, reason, _ in scan(root, suffixes):
+        yield (root / relative if relative else root), reason
+
+
+def scan(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[str, str | None, os.stat_result | None]]:
+    """Like `iter_corpus`, as (relative path with "/", reason, stat of a candidate file).
+
+    Works on strings and hands back each file's stat, so an update can compare a 100,000-file
+    corpus with its manifest without a second pass of system calls.
+    """
+    top = os.fspath(root)
     try:
-        root_stat = os.stat(root)
+        root_stat = os.stat(top)
     except OSError as exc:
-        yield root, _os_reason(exc)
+        yield "", _os_reason(exc), None
         return
     if not stat.S_ISDIR(root_stat.st_mode):
-        yield root, _file_reason(root, root_stat, suffixes, {}, root.parent)
+        yield "", _file_reason(top, os.path.basename(top), root_stat, suffixes, {}), None
         return
-    seen_dirs = {(root_stat.st_dev, root_stat.st_ino): root}
-    seen_files: dict[tuple[int, int], Path] = {}
-    stack: list[tuple[Path, bool]] = [(root, True)]  # (path, is a directory to open)
+    seen_dirs = {(root_stat.st_dev, root_stat.st_ino): ""}
+    seen_files: dict[tuple[int, int], str] = {}
+    stack: list[tuple[str, bool]] = [("", True)]  # (relative path, is a directory to open)
     while stack:
-        path, is_dir = stack.pop()
+        relative, is_dir = stack.pop()
+        full = os.path.join(top, relative) if relative else top
         if not is_dir:
-            result = _classify(path, root, suffixes, seen_dirs, seen_files, stack)
+            result = _classify(full, relative, suffixes, seen_dirs, seen_files, stack)
             if result is not None:
                 yield result
             continue
         try:
-            with os.scandir(path) as entries:
-                names = sorted(entry.name for entry in entries)
+            with os.scandir(full) as entries:
+                names = sorted((entry.name, _entry_is_dir(entry)) for entry in entries)
         except OSError as exc:
-            yield path, _os_reason(exc)
+            yield relative, _os_reason(exc), None
             continue
-        for name in reversed(names):
-            if name.startswith(".") or (name.casefold().startswith("readme") and not _is_dir(path / name)):
+        for name, entry_is_dir in reversed(names):
+            if name.startswith(".") or (name.casefold().startswith("readme") and not entry_is_dir):
                 continue
-            stack.append((path / name, False))
+            stack.append((f"{relative}/{name}" if relative else name, False))
 
 
-def _classify(path, root, suffixes, seen_dirs, seen_files, stack) -> tuple[Path, str | None] | None:
-    """(path, reason or None) for a file; None for a new directory, which is queued on `stack`."""
+def _entry_is_dir(entry: os.DirEntry) -> bool:
     try:
-        info = os.stat(path)  # follows symlinks
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _classify(full, relative, suffixes, seen_dirs, seen_files, stack):
+    """(relative, reason or None, stat) for a file; None for a new directory, queued on `stack`."""
+    try:
+        info = os.stat(full)  # follows symlinks
     except OSError as exc:
-        if os.path.islink(path):
+        if os.path.islink(full):
             if exc.errno == errno.ELOOP:
-                return path, "bucle de enlaces simbólicos"
+                return relative, "bucle de enlaces simbólicos", None
             if exc.errno == errno.ENOENT:
-                return path, "enlace simbólico roto"
-        return path, _os_reason(exc)
+                return relative, "enlace simbólico roto", None
+        return relative, _os_reason(exc), None
     if stat.S_ISDIR(info.st_mode):
         key = (info.st_dev, info.st_ino)
         if key in seen_dirs:
-            return path, f"ciclo o carpeta repetida: apunta a {_shown(seen_dirs[key], root)}"
-        seen_dirs[key] = path
-        stack.append((path, True))
+            return relative, f"ciclo o carpeta repetida: apunta a {_shown(seen_dirs[key])}", None
+        seen_dirs[key] = relative
+        stack.append((relative, True))
         return None
-    return path, _file_reason(path, info, suffixes, seen_files, root)
+    reason = _file_reason(full, relative.rsplit("/", 1)[-1], info, suffixes, seen_files, relative)
+    return relative, reason, (info if reason is None else None)
 
 
-def _file_reason(path: Path, info: os.stat_result, suffixes, seen_files, root: Path) -> str | None:
+def _file_reason(full: str, name: str, info: os.stat_result, suffixes, seen_files, relative: str = "") -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return "no es un archivo regular"
-    if path.name.startswith("~$"):
+    if name.startswith("~$"):
         return "archivo temporal de Office"
-    suffix = path.suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()
     if suffix not in suffixes:
         return f"formato no soportado ({suffix or 'sin extensión'})"
-    if not os.access(path, os.R_OK):
+    if not os.access(full, os.R_OK):
         return "sin permiso de lectura"
     key = (info.st_dev, info.st_ino)
     if key in seen_files:
-        return f"mismo archivo que {_shown(seen_files[key], root)}"
-    seen_files[key] = path
+        return f"mismo archivo que {_shown(seen_files[key])}"
+    seen_files[key] = relative
     return None
 
 
-def _shown(path: Path, root: Path) -> str:
+def _shown(relative: str) -> str:
     """How a path appears in a reason: relative to the corpus root."""
-    relative = path.relative_to(root).as_posix()
-    return "la carpeta raíz" if relative == "." else relative
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+    return relative or "la carpeta raíz"
 
 
 def _os_reason(exc: OSError) -> str:
