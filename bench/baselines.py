@@ -34,7 +34,6 @@ from whoosh.query import And, NullQuery, NumericRange, Or, Term
 from indexer.document import Unreadable
 from indexer.evaluation.baselines import SqliteFts5
 from indexer.extract import extract_metadata
-from indexer.search import resolve_agency
 from indexer.sources import iter_corpus, read_bulletin
 
 from .queries import BenchQuery
@@ -107,6 +106,9 @@ class Fts5Bench:
         self.db_path = Path(db_path)
         self._db: sqlite3.Connection | None = None
         self._agencies: list[str] = []
+
+    def exists(self) -> bool:
+        return self.db_path.is_file()
 
     def build(self, corpus: Path, jobs: int | None = None) -> dict:
         """Index `corpus` from scratch; returns counts and the seconds spent in SQLite itself."""
@@ -238,6 +240,9 @@ class WhooshBench:
                       date=NUMERIC(int, bits=32, stored=True),
                       year=NUMERIC(int, sortable=True),
                       month=NUMERIC(int, sortable=True))
+
+    def exists(self) -> bool:
+        return whoosh_index.exists_in(str(self.index_dir))
 
     def build(self, corpus: Path, jobs: int | None = None) -> dict:
         shutil.rmtree(self.index_dir, ignore_errors=True)

@@ -14,6 +14,7 @@ import json
 import random
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,7 +200,10 @@ def corpus_bytes(root: Path) -> tuple[int, int]:
 
 
 def change_one_bulletin(root: Path, seed: int = 2024) -> Path:
-    """Edit one bulletin the way a press office corrects one: a paragraph added at the end."""
+    """Edit one bulletin the way a press office corrects one: a paragraph added at the end.
+
+    The file is chosen by `seed`; the added text differs on every call, so the change is real.
+    """
     candidates = sorted(p for p in Path(root).rglob("*") if p.suffix.lower() in (".md", ".txt") and p.is_file())
     if not candidates:
         raise ValueError(f"no .md or .txt bulletin to change under {root}")
@@ -211,7 +215,8 @@ def change_one_bulletin(root: Path, seed: int = 2024) -> Path:
             break
         except UnicodeDecodeError:
             continue
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")  # a new text each run, even when a kept corpus is reused
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write("\n\nFe de erratas: se corrige la cifra de unidades médicas y de personal de salud "
-                     "participante en la jornada de vacunación.\n")
+        handle.write(f"\n\nFe de erratas ({stamp}, {time.time_ns() % 10**9}): se corrige la cifra de unidades "
+                     "médicas y de personal de salud participante en la jornada de vacunación.\n")
     return path

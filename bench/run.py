@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import store
@@ -254,13 +254,15 @@ def bench_corpus(name: str, corpus: Path, work: Path, queries: list[BenchQuery],
                     "build": {}, "search": {}, "web": None, "update": None}
     say = lambda text: print(f"[{name}] {text}", file=sys.stderr, flush=True)  # noqa: E731
     index_dir = work / "index"
-    shutil.rmtree(index_dir, ignore_errors=True)
-
-    say(f"building Boletines over {files} files …")
-    run = run_child(build_ours, corpus, index_dir, args.jobs)
-    result["build"]["ours"] = dict(_child_summary(run), size=_index_size(index_dir),
-                                   documents=run.value["documents"], skipped=len(run.value["skipped"]))
-    say(f"  {run.wall:.1f} s")
+    if args.reuse_indexes and store.current_generation(index_dir):
+        say(f"reusing the index in {index_dir} (build not measured)")
+    else:
+        shutil.rmtree(index_dir, ignore_errors=True)
+        say(f"building Boletines over {files} files …")
+        run = run_child(build_ours, corpus, index_dir, args.jobs)
+        result["build"]["ours"] = dict(_child_summary(run), size=_index_size(index_dir),
+                                       documents=run.value["documents"], skipped=len(run.value["skipped"]))
+        say(f"  {run.wall:.1f} s")
 
     changed = corpora.change_one_bulletin(corpus, args.seed)
     say(f"updating after a change to {changed.relative_to(corpus)} …")
@@ -271,19 +273,18 @@ def bench_corpus(name: str, corpus: Path, work: Path, queries: list[BenchQuery],
     say(f"  {run.wall:.2f} s ({report['mode']}, updated {report['updated']})")
 
     baselines = {}
-    if "fts5" in systems:
-        say("building SQLite FTS5 …")
-        path = work / "fts5.sqlite"
-        run = run_child(build_fts5, corpus, path, args.jobs)
-        baselines["fts5"] = Fts5Bench(path)
-        result["build"]["fts5"] = dict(_child_summary(run), size=baselines["fts5"].size(), **run.value)
-        say(f"  {run.wall:.1f} s")
-    if "whoosh" in systems:
-        say("building default Whoosh …")
-        path = work / "whoosh"
-        run = run_child(build_whoosh, corpus, path, args.jobs)
-        baselines["whoosh"] = WhooshBench(path)
-        result["build"]["whoosh"] = dict(_child_summary(run), size=baselines["whoosh"].size(), **run.value)
+    for key, system, builder in (("fts5", Fts5Bench(work / "fts5.sqlite"), build_fts5),
+                                 ("whoosh", WhooshBench(work / "whoosh"), build_whoosh)):
+        if key not in systems:
+            continue
+        baselines[key] = system
+        if args.reuse_indexes and system.exists():
+            say(f"reusing the {LABELS[key]} index (build not measured)")
+            continue
+        say(f"building {LABELS[key]} …")
+        path = system.db_path if key == "fts5" else system.index_dir
+        run = run_child(builder, corpus, path, args.jobs)
+        result["build"][key] = dict(_child_summary(run), size=system.size(), **run.value)
         say(f"  {run.wall:.1f} s")
 
     say(f"searching with Boletines ({args.rounds} rounds of {len(queries)} queries, cold and warm) …")
@@ -325,12 +326,13 @@ def targets(result: dict) -> list[tuple[str, str, bool | None]]:
             r = _ratio(search["whoosh"][p], ours[p])
             rows.append((f"search {p} ≥ {SEARCH_VS_WHOOSH:g}× faster than default Whoosh", f"{r:.1f}×",
                          r >= SEARCH_VS_WHOOSH))
-    if "fts5" in build_:
+    if "fts5" in build_ and "ours" in build_:
         r = _ratio(build_["ours"]["wall"], build_["fts5"]["wall"])
         rows.append((f"full build ≤ {BUILD_VS_FTS5:g}× FTS5's", f"{r:.1f}×", r <= BUILD_VS_FTS5))
     at = f" (target for 100,000; here {result['files']:,})" if result["files"] < 100_000 else ""
-    peak = build_["ours"]["peak_tree"] or build_["ours"]["peak_largest"]
-    rows.append((f"build peak RSS ≤ 2 GB{at}", _bytes(peak), peak <= PEAK_RSS))
+    if "ours" in build_:
+        peak = build_["ours"]["peak_tree"]
+        rows.append((f"build peak RSS ≤ 2 GB{at}", _bytes(peak), peak <= PEAK_RSS))
     upd = result["update"]
     rows.append((f"one-bulletin update ≤ {UPDATE_SECONDS:g} s{at}", f"{upd['wall']:.2f} s",
                  upd["wall"] <= UPDATE_SECONDS and upd["updated"] == 1))
@@ -368,7 +370,7 @@ def _build_cell(b: dict | None) -> str:
 
 def markdown(result: dict, machine: str) -> str:
     b, s = result["build"], result["search"]
-    cols = [k for k in SYSTEMS if k in b]
+    cols = [k for k in SYSTEMS if k in b or k in s]
     head = "| | " + " | ".join(LABELS[k] for k in cols) + " |"
     lines = [f"### {result['corpus']}: {result['files']:,} files, {_bytes(result['bytes'])} on disk; "
              f"{result['queries']} queries; {machine}", "", head, "|---" * (len(cols) + 1) + "|"]
@@ -376,13 +378,14 @@ def markdown(result: dict, machine: str) -> str:
     def row(label, cell):
         lines.append(f"| {label} | " + " | ".join(cell(k) for k in cols) + " |")
 
-    row("full build, wall (CPU)", lambda k: _build_cell(b.get(k)))
+    unbuilt = "not measured"
+    row("full build, wall (CPU)", lambda k: _build_cell(b.get(k)) if k in b else unbuilt)
     row("…of which in SQLite / Whoosh calls (files are read by parallel workers)",
-        lambda k: f"{b[k]['index_seconds']:.1f} s" if "index_seconds" in b[k] else "—")
+        lambda k: f"{b[k]['index_seconds']:.1f} s" if "index_seconds" in b.get(k, {}) else "—")
     row("build peak RSS, all processes (largest one)",
-        lambda k: f"{_bytes(b[k]['peak_tree'])} ({_bytes(b[k]['peak_largest'])})")
-    row("index size on disk", lambda k: _bytes(b[k]["size"]))
-    row("documents indexed", lambda k: f"{b[k]['documents']:,}")
+        lambda k: f"{_bytes(b[k]['peak_tree'])} ({_bytes(b[k]['peak_largest'])})" if k in b else unbuilt)
+    row("index size on disk", lambda k: _bytes(b[k]["size"]) if k in b else unbuilt)
+    row("documents indexed", lambda k: f"{b[k]['documents']:,}" if k in b else unbuilt)
     row("search p50 / p95 / p99, result cache cold", lambda k: _lat(s.get(k)))
     row("mean CPU per search", lambda k: f"{_ms(s[k]['cpu_mean'])} ms" if k in s else "—")
     row("mean matches per query", lambda k: f"{s[k]['mean_total']:.0f}" if k in s else "—")
@@ -392,11 +395,11 @@ def markdown(result: dict, machine: str) -> str:
               f"{u['updated']} updated)",
               f"- search with the result cache warm: {_lat(s.get('ours_warm'))}"]
     if "fts5" in s:
+        builds = (f"; full build {_ratio(b['ours']['wall'], b['fts5']['wall']):.1f}× (CPU "
+                  f"{_ratio(b['ours']['cpu'], b['fts5']['cpu']):.1f}×)") if "ours" in b and "fts5" in b else ""
         lines.append(f"- Boletines / FTS5 (cold): p50 {_ratio(s['ours']['p50'], s['fts5']['p50']):.2f}×, "
-                     f"p95 {_ratio(s['ours']['p95'], s['fts5']['p95']):.2f}×; full build "
-                     f"{_ratio(b['ours']['wall'], b['fts5']['wall']):.1f}× (CPU "
-                     f"{_ratio(b['ours']['cpu'], b['fts5']['cpu']):.1f}×); mean CPU per search "
-                     f"{_ratio(s['ours']['cpu_mean'], s['fts5']['cpu_mean']):.1f}×")
+                     f"p95 {_ratio(s['ours']['p95'], s['fts5']['p95']):.2f}×; mean CPU per search "
+                     f"{_ratio(s['ours']['cpu_mean'], s['fts5']['cpu_mean']):.1f}×{builds}")
     if "whoosh" in s:
         lines.append(f"- default Whoosh / Boletines (cold): p50 {_ratio(s['whoosh']['p50'], s['ours']['p50']):.1f}×, "
                      f"p95 {_ratio(s['whoosh']['p95'], s['ours']['p95']):.1f}×; mean CPU per search "
@@ -426,6 +429,9 @@ def parse_args(argv=None):
     parser.add_argument("--shared", default=None, help="the shared folder [../shared beside the repository]")
     parser.add_argument("--workdir", default=None, help="where corpora and indexes go [a temporary folder]")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (and reuse a generated corpus)")
+    parser.add_argument("--reuse-indexes", action="store_true",
+                        help="search the indexes a --keep run left in --workdir instead of building them "
+                             "(re-measures update, search and web after a query-side change)")
     parser.add_argument("--corpora", default="dev,scale", help="which corpora: dev, scale or both [dev,scale]")
     parser.add_argument("--systems", default="ours,fts5,whoosh", help="baselines to include besides ours")
     parser.add_argument("--queries", type=Path, default=QUERIES_FILE, help="query set TSV")
@@ -438,6 +444,7 @@ def parse_args(argv=None):
     parser.add_argument("--web-requests", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="where results are written")
     args = parser.parse_args(argv)
+    args.keep = args.keep or args.reuse_indexes  # never delete the indexes being reused
     args.systems = {s.strip() for s in args.systems.split(",") if s.strip()} | {"ours"}
     unknown = args.systems - set(SYSTEMS)
     if unknown:

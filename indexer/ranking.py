@@ -10,7 +10,6 @@ the first page by proximity alone.
 """
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 

@@ -80,20 +80,24 @@ def generation_key(reader) -> tuple:
     return segments, reader.doc_count()
 
 
+def _per_generation(cache: dict, reader, make):
+    """The value `make()` gives for this index generation, made once and kept for a few generations."""
+    key = generation_key(reader)
+    value = cache.get(key)
+    if value is None:
+        with _vocabularies_lock:
+            value = cache.get(key)
+            if value is None:
+                while len(cache) >= _CACHED_GENERATIONS:
+                    cache.pop(next(iter(cache)))
+                value = cache[key] = make()
+    return value
+
+
 def vocabulary(searcher) -> Vocabulary:
     """The generation's vocabulary, computed on first use (about a second per 100,000 words)."""
     reader = searcher.reader()
-    key = generation_key(reader)
-    vocab = _vocabularies.get(key)
-    if vocab is None:
-        with _vocabularies_lock:
-            vocab = _vocabularies.get(key)
-            if vocab is None:
-                vocab = Vocabulary(reader)
-                while len(_vocabularies) >= _CACHED_GENERATIONS:
-                    _vocabularies.pop(next(iter(_vocabularies)))
-                _vocabularies[key] = vocab
-    return vocab
+    return _per_generation(_vocabularies, reader, lambda: Vocabulary(reader))
 
 
 _surface_forms: dict[tuple, dict[str, str]] = {}
@@ -101,16 +105,7 @@ _surface_forms: dict[tuple, dict[str, str]] = {}
 
 def _surface_cache(reader) -> dict[str, str]:
     """Written forms already looked up in this index generation (dict writes are atomic under the GIL)."""
-    key = generation_key(reader)
-    forms = _surface_forms.get(key)
-    if forms is None:
-        with _vocabularies_lock:
-            forms = _surface_forms.get(key)
-            if forms is None:
-                while len(_surface_forms) >= _CACHED_GENERATIONS:
-                    _surface_forms.pop(next(iter(_surface_forms)))
-                forms = _surface_forms[key] = {}
-    return forms
+    return _per_generation(_surface_forms, reader, dict)
 
 
 # --- written forms --------------------------------------------------------------------------

@@ -80,6 +80,16 @@ def write_bulletins(root: Path, bulletins: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def engine_over(tmp_path_factory, name: str, bulletins: dict[str, str]):
+    """A search engine over an index of just `bulletins`, for tests of one behaviour."""
+    from indexer.search import SearchEngine
+
+    root = tmp_path_factory.mktemp(name)
+    write_bulletins(root / "corpus", bulletins)
+    build.build(root / "corpus", root / "index", jobs=1)
+    return SearchEngine(root / "index")
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory) -> Path:
     """A corpus folder: the repository's seed bulletins plus `BULLETINS`. Treat it as read-only."""

@@ -246,3 +246,15 @@ def test_main_end_to_end_on_a_tiny_corpus(shared, tmp_path, capsys):
     assert result["search"]["ours"]["n"] == len(load_queries())
     assert result["web"]["errors"] == 0 and result["web"]["requests"] == 20
     assert not (tmp_path / "work" / "scale-30").exists()  # cleaned without --keep
+
+
+def test_reuse_indexes_skips_the_builds(shared, tmp_path, capsys):
+    common = ["--shared", str(shared), "--docs", "20", "--corpora", "scale", "--systems", "fts5", "--rounds", "1",
+              "--web-seconds", "0", "--workdir", str(tmp_path / "work"), "--jobs", "1"]
+    assert bench_run.main(common + ["--keep", "--out", str(tmp_path / "first")]) == 0
+    assert bench_run.main(common + ["--reuse-indexes", "--out", str(tmp_path / "second")]) == 0
+    (result,) = json.loads(next((tmp_path / "second").glob("*.json")).read_text())
+    assert result["build"] == {}
+    assert result["search"]["fts5"]["n"] == result["search"]["ours"]["n"] > 0
+    assert "| full build, wall (CPU) | not measured | not measured |" in capsys.readouterr().out
+    assert (tmp_path / "work" / "scale-20" / "index").is_dir()  # kept

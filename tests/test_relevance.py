@@ -1,7 +1,9 @@
 """Ranking on a small fixture corpus: what a person searching should see first."""
 import pytest
 
+from conftest import engine_over
 from indexer.build import build
+
 from indexer.search import SearchEngine, SearchRequest
 
 BULLETINS = {
@@ -42,13 +44,7 @@ BULLETINS = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    root = tmp_path_factory.mktemp("relevance")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in BULLETINS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    build(corpus, root / "index", jobs=1)
-    return SearchEngine(root / "index")
+    return engine_over(tmp_path_factory, "relevance", BULLETINS)
 
 
 def paths(engine, query, limit=10):

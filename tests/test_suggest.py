@@ -1,10 +1,11 @@
 """Did-you-mean and autocomplete on a small fixture index."""
 import pytest
 
+from conftest import engine_over
+
 from indexer import suggest
-from indexer.build import build
 from indexer.query import parse
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search import SearchRequest
 
 BULLETINS = {
     "vacunacion-1.txt": "Campaña de vacunación contra la influenza\nLa vacunación avanza en la costa de Oaxaca.",
@@ -22,13 +23,7 @@ BULLETINS = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    root = tmp_path_factory.mktemp("suggest")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in BULLETINS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    build(corpus, root / "index", jobs=1)
-    return SearchEngine(root / "index")
+    return engine_over(tmp_path_factory, "suggest", BULLETINS)
 
 
 @pytest.fixture
