@@ -1,7 +1,8 @@
 """Scale benchmark: Boletines beside SQLite FTS5 and default Whoosh on the same files and the same job.
 
-    python -m bench.run [--docs N] [--shared DIR] [--workdir DIR] [--keep] [--corpora dev,scale]
-                        [--systems ours,fts5,whoosh] [--rounds R] [--web-seconds S] ...
+    python -m bench.run [--docs N] [--shared DIR] [--workdir DIR] [--keep] [--reuse-indexes]
+                        [--corpora dev,scale] [--systems ours,fts5,whoosh] [--rounds R]
+                        [--web-seconds S] ...
 
 For the dev corpus (a private copy of `<shared>/corpus`) and a generated scale corpus of N
 bulletin-sized files (see `bench.corpus`), measures: full build time, CPU and peak memory (each

@@ -15,31 +15,34 @@ from .query import HighlightTerms
 SNIPPET_CHARS = 240
 
 
-def _fold_table() -> dict[int, str]:
-    """One-to-one character folding (lowercase, no accents) so folded offsets equal original offsets."""
-    table = {}
+def _accent_classes() -> dict[str, str]:
+    """For each ASCII letter, a regex class of the letters that fold to it ("a" → "[aáàâä…]")."""
+    variants: dict[str, set[str]] = {}
     for code in range(0x80, 0x250):
         char = chr(code)
         folded = unidecode(char).lower()
-        if len(folded) == 1 and folded.isalnum():
-            table[code] = folded
-    for code in range(ord("A"), ord("Z") + 1):
-        table[code] = chr(code + 32)
-    return table
+        if len(folded) == 1 and folded.isalpha() and char.isalpha():
+            variants.setdefault(folded, set()).add(char.lower())
+    return {letter: "[" + letter + "".join(sorted(chars)) + "]" for letter, chars in variants.items()}
 
 
-_FOLD = _fold_table()
+_CLASSES = _accent_classes()
+
+
+def _loose(prefix: str) -> str:
+    """A folded prefix as a regex that also matches its accented and capitalized spellings."""
+    return "".join(_CLASSES.get(ch, re.escape(ch)) for ch in prefix)
 
 
 def _candidates(terms: HighlightTerms) -> re.Pattern | None:
-    """A regex over folded text for words that *may* match: every index stem is a prefix of the folded
-    word it came from (a final z also stands for c: luz/luces), so scanning runs in C and only the
-    candidates are checked word by word."""
-    prefixes = {re.escape(p) for p in (*terms.prefixes, *terms.folded, *terms.stems) if p}
-    prefixes |= {re.escape(stem[:-1]) + "[zc]" for stem in terms.stems if stem.endswith("z")}
+    """A regex for words that *may* match: every index stem is a prefix of the folded word it came
+    from (a final z also stands for c: luz/luces). It runs in C over the original text, accents and
+    capitals allowed, so only the candidates are checked word by word."""
+    prefixes = {_loose(p) for p in (*terms.prefixes, *terms.folded, *terms.stems) if p}
+    prefixes |= {_loose(stem[:-1]) + "[zcZC]" for stem in terms.stems if stem.endswith("z")}
     if not prefixes:
         return None
-    return re.compile(r"\b(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + r")\w*")
+    return re.compile(r"\b(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + r")\w*", re.IGNORECASE)
 
 
 def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
@@ -47,13 +50,11 @@ def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     pattern = _candidates(terms)
     if pattern is None:
         return []
-    folded = text.translate(_FOLD)
     found = []
-    for match in pattern.finditer(folded):
-        start, end = match.span()
-        word = text[start:end]
+    for match in pattern.finditer(text):
+        word = match.group(0)
         if terms.matches(word):
-            found.append((start, end, match.group(0)))
+            found.append((match.start(), match.end(), word.lower()))
     return found
 
 
