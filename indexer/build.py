@@ -21,7 +21,6 @@ from . import duplicates, store
 from .analysis import fold
 from .document import Metadata, Unreadable
 from .extract import extract_metadata
-from . import manifest as manifest_file
 from .manifest import Manifest
 from .schema import SCHEMA_VERSION, analysis_fingerprint, bulletin_schema
 from .sources import read_bulletin, scan_corpus
@@ -312,7 +311,7 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
         finally:
             bar.close()
 
-        gen_dir = store.clone_generation(index_dir, generation, skip=(manifest_file.FILENAME,))
+        gen_dir = store.clone_generation(index_dir, generation, skip=(Manifest.FILENAME,))
         try:
             manifest = Manifest.copy(index_dir / generation, gen_dir)
             region, touched_docs = _update_region(manifest, plan, loaded)

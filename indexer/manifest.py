@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, size INTEGER, mtime_n
 
 
 class Manifest:
+    FILENAME = FILENAME
+
     def __init__(self, gen_dir: Path):
         self.path = Path(gen_dir) / FILENAME
         self.db = sqlite3.connect(self.path)
