@@ -43,25 +43,39 @@ def scan(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[str, str | None
         return
     seen_dirs = {(root_stat.st_dev, root_stat.st_ino): ""}
     seen_files: dict[tuple[int, int], str] = {}
-    stack: list[tuple[str, bool]] = [("", True)]  # (relative path, is a directory to open)
+    # (relative path, directory entry or None, is a directory to open)
+    stack: list[tuple[str, os.DirEntry | None, bool]] = [("", None, True)]
     while stack:
-        relative, is_dir = stack.pop()
-        full = os.path.join(top, relative) if relative else top
+        relative, entry, is_dir = stack.pop()
         if not is_dir:
-            result = _classify(full, relative, suffixes, seen_dirs, seen_files, stack)
+            if entry is not None and _plain_file(entry):  # the common case: one stat, no link to follow
+                info = entry.stat(follow_symlinks=False)
+                reason = _file_reason(entry.path, entry.name, info, suffixes, seen_files, relative)
+                yield relative, reason, (info if reason is None else None)
+                continue
+            result = _classify(entry.path if entry else os.path.join(top, relative), relative, suffixes,
+                               seen_dirs, seen_files, stack)
             if result is not None:
                 yield result
             continue
         try:
-            with os.scandir(full) as entries:
-                names = sorted((entry.name, _entry_is_dir(entry)) for entry in entries)
+            with os.scandir(os.path.join(top, relative) if relative else top) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             yield relative, _os_reason(exc), None
             continue
-        for name, entry_is_dir in reversed(names):
-            if name.startswith(".") or (name.casefold().startswith("readme") and not entry_is_dir):
+        for child in reversed(entries):
+            name = child.name
+            if name.startswith(".") or (name.casefold().startswith("readme") and not _entry_is_dir(child)):
                 continue
-            stack.append((f"{relative}/{name}" if relative else name, False))
+            stack.append((f"{relative}/{name}" if relative else name, child, False))
+
+
+def _plain_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _entry_is_dir(entry: os.DirEntry) -> bool:
@@ -87,7 +101,7 @@ def _classify(full, relative, suffixes, seen_dirs, seen_files, stack):
         if key in seen_dirs:
             return relative, f"ciclo o carpeta repetida: apunta a {_shown(seen_dirs[key])}", None
         seen_dirs[key] = relative
-        stack.append((relative, True))
+        stack.append((relative, None, True))
         return None
     reason = _file_reason(full, relative.rsplit("/", 1)[-1], info, suffixes, seen_files, relative)
     return relative, reason, (info if reason is None else None)
@@ -98,7 +112,8 @@ def _file_reason(full: str, name: str, info: os.stat_result, suffixes, seen_file
         return "no es un archivo regular"
     if name.startswith("~$"):
         return "archivo temporal de Office"
-    suffix = os.path.splitext(name)[1].lower()
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if dot > 0 else ""
     if suffix not in suffixes:
         return f"formato no soportado ({suffix or 'sin extensión'})"
     if not os.access(full, os.R_OK):
