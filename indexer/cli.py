@@ -101,7 +101,11 @@ def _print_report(report, as_json: bool) -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
 @_guard
 def index_command(corpus, index, update, as_json, jobs):
-    """Build the index from the corpus (full rebuild, atomically swapped in)."""
+    """Build the index from the corpus (full rebuild, atomically swapped in).
+
+    Exit status: 0 every file indexed; 3 index built but some files skipped (listed with a
+    reason); 1 error, and the previous index stays live.
+    """
     from . import build
 
     corpus, index = config.corpus_dir(corpus), config.index_dir(index)
