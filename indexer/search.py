@@ -300,8 +300,8 @@ class SearchEngine:
         return docs
 
     @staticmethod
-    def _hit(stored: dict, score, terms) -> dict:
-        return {
+    def _hit(stored: dict, score, terms, with_snippet: bool = True) -> dict:
+        hit = {
             "id": stored["id"],
             "path": stored["path"],
             "paths": stored.get("paths") or [stored["path"]],
@@ -312,8 +312,11 @@ class SearchEngine:
             "number": stored.get("number") or None,
             "place": stored.get("place"),
             "score": round(score, 4) if score is not None else None,
-            "snippet": str(snippet(_without_title(stored.get("body") or "", stored.get("title") or ""), terms)),
         }
+        if with_snippet:
+            body = _without_title(stored.get("body") or "", stored.get("title") or "")
+            hit["snippet"] = str(snippet(body, terms))
+        return hit
 
     # -- single bulletins --------------------------------------------------------------------
     def bulletin(self, bulletin_id: str, query: str = "") -> dict | None:
@@ -325,7 +328,7 @@ class SearchEngine:
             return None
         stored = searcher.stored_fields(docnum)
         terms = highlight_terms(parse(query))
-        hit = self._hit(stored, None, terms)
+        hit = self._hit(stored, None, terms, with_snippet=False)
         meta = stored.get("meta") or {}
         hit.update({
             "body_html": str(highlight(stored.get("body") or "", terms)),
@@ -333,7 +336,6 @@ class SearchEngine:
             "warnings": meta.get("warnings", []),
             "url": meta.get("url"),
         })
-        hit.pop("snippet", None)
         return hit
 
     def related(self, bulletin_id: str, limit: int = 5) -> list[dict]:
