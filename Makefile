@@ -10,7 +10,7 @@ PORT ?= 8000
 $(BIN)/boletines: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[fast,test]"
 	touch $@
 
 install: $(BIN)/boletines

@@ -16,8 +16,10 @@ import unicodedata
 from importlib import resources
 
 from unidecode import unidecode
-from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, Tokenizer
 from whoosh.analysis.acore import Token
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 # A word, possibly joined to more words by "-" or "/" ("IMSS-Bienestar", "COVID-19", "599/2023"),
 # or a number with decimal/thousands separators ("3.5", "1,200").
@@ -231,14 +233,106 @@ class SpanishStemFilter(Filter):
             yield t
 
 
-def bulletin_analyzer():
+class SpanishAnalyzer(CompositeAnalyzer):
+    """The filter chain above, plus `term_positions`: the same terms for indexing in one pass.
+
+    Whoosh indexes a field by pulling every token through four generators, which made analysis
+    most of a build's CPU. `term_positions` gives the same terms and positions from one loop with a
+    per-word cache; `tests/test_analysis.py` checks it against the chain. Queries and highlighting
+    keep using the chain, which also carries character offsets.
+    """
+
+    def __init__(self, exact: bool = False):
+        fold_filter = FoldFilter(keep_enye=exact)
+        filters = [fold_filter, SpanishStopFilter()] if exact else [fold_filter, SpanishStopFilter(),
+                                                                     SpanishStemFilter()]
+        super().__init__(SpanishTokenizer(), *filters)
+        self.exact = exact
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """{term: [positions]} of an indexed text, exactly what the chain yields with removestops."""
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+        words = _TOKEN.findall(value)
+        cache = _EXACT_TERMS if self.exact else _STEMMED_TERMS
+        if len(cache) > _TERM_CACHE_SIZE:
+            cache.clear()
+        exact = self.exact
+        positions: dict[str, list[int]] = {}
+        pos = 0
+        for i, word in enumerate(words):
+            term = cache.get(word, _UNSEEN)
+            if term is _UNSEEN:
+                parts = None if len(word) < 2 or word.isalnum() else _PART.findall(word)
+                if parts and len(parts) > 1:  # a compound: whole, then each part
+                    whole = fold_keep_enye(word) if exact else fold(word)
+                    positions.setdefault(whole, []).append(pos)
+                    for part in parts:
+                        term = _word_term(part, is_acronym(part) and not _shouting(words, i), exact)
+                        if term is not None:
+                            positions.setdefault(term, []).append(pos)
+                        pos += 1
+                    continue
+                if is_acronym(word):  # depends on the words around it: never cached
+                    term = _word_term(word, not _shouting(words, i), exact)
+                else:
+                    term = cache[word] = _word_term(word, False, exact)
+            if term is not None:
+                positions.setdefault(term, []).append(pos)
+            pos += 1
+        return positions
+
+
+_UNSEEN = object()
+_TERM_CACHE_SIZE = 1 << 20
+_STEMMED_TERMS: dict[str, str | None] = {}
+_EXACT_TERMS: dict[str, str | None] = {}
+
+
+def _word_term(word: str, acronym: bool, exact: bool) -> str | None:
+    """The index term of one plain word, None when it is a stopword (acronyms never are)."""
+    folded = fold_keep_enye(word) if exact else fold(word)
+    if not acronym and folded in stopwords():
+        return None
+    return folded if exact or acronym else stem(folded)
+
+
+def bulletin_analyzer() -> SpanishAnalyzer:
     """Analyzer of the `title` and `body` fields: folded, stopped, stemmed."""
-    return SpanishTokenizer() | FoldFilter() | SpanishStopFilter() | SpanishStemFilter()
+    return SpanishAnalyzer()
 
 
-def exact_analyzer():
+def exact_analyzer() -> SpanishAnalyzer:
     """Analyzer of the `exact` field: folded except ñ, unstemmed, so exact forms can rank first."""
-    return SpanishTokenizer() | FoldFilter(keep_enye=True) | SpanishStopFilter()
+    return SpanishAnalyzer(exact=True)
+
+
+class SpanishPositions(Positions):
+    """Whoosh's Positions format, fed by `SpanishAnalyzer.term_positions` when the analyzer has it."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, str) or not hasattr(analyzer, "term_positions"):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost, encode = self.field_boost, self.encode
+        for term, poslist in analyzer.term_positions(value).items():
+            yield term, len(poslist), len(poslist) * boost, encode(poslist)
+
+
+class SpanishFrequency(Frequency):
+    """Whoosh's Frequency format, fed by `SpanishAnalyzer.term_positions` when the analyzer has it."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, str) or not hasattr(analyzer, "term_positions"):
+            return super().word_values(value, analyzer, **kwargs)
+        boost = self.field_boost
+        return ((term, len(poslist), len(poslist) * boost, pack_uint(len(poslist)))
+                for term, poslist in analyzer.term_positions(value).items())
+
+
+def words(text: str) -> list[str]:
+    """Every token of `text` (compounds whole), without offsets: the cheap form of `word_spans`."""
+    return _TOKEN.findall(text)
 
 
 def index_term(word: str) -> str:

@@ -12,7 +12,7 @@ import zlib
 from collections import defaultdict
 from heapq import nsmallest
 
-from .analysis import fold, word_spans
+from .analysis import fold, words as text_words
 
 SHINGLE = 5
 SKETCH = 64
@@ -23,7 +23,7 @@ LENGTH_RATIO = 0.8
 
 def sketch(text: str) -> dict:
     """{"k": bottom-k shingle hashes, "n": word count} of a text, independent of markup and accents."""
-    words = [fold(w) for _, _, w in word_spans(text)]
+    words = [fold(w) for w in text_words(text)]
     count = len(words)
     words = words[:MAX_WORDS]
     if len(words) < SHINGLE:

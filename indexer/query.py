@@ -21,11 +21,13 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
-from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query.wrappers import WrappingQuery
 
@@ -208,7 +210,93 @@ def _alternatives(options: list[wq.Query]) -> wq.Query:
     """One word's ways to match, scored so that matching in several ways adds only a little."""
     if DISMAX_TIEBREAK is None:
         return wq.Or(options)
-    return wq.DisjunctionMax(options, tiebreak=DISMAX_TIEBREAK)
+    return DisMax(options, tiebreak=DISMAX_TIEBREAK)
+
+
+class DisMax(wq.DisjunctionMax):
+    """DisjunctionMax scored as documented: the best subquery's score plus `tiebreak` × the others'.
+
+    Whoosh's own matcher ignores the tiebreak, and when its sides sit on different documents it can
+    return the score of a document other than the current one, so a bulletin's score depended on
+    which documents were scored before it.
+    """
+
+    def apply(self, fn):
+        return self.__class__([fn(q) for q in self.subqueries], boost=self.boost, tiebreak=self.tiebreak)
+
+    def _matcher(self, subs, searcher, context):
+        matcher = _DisMaxMatcher([q.matcher(searcher, context) for q in subs], self.tiebreak)
+        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
+
+
+class _DisMaxMatcher(Matcher):
+    """The union of several matchers; the score combines those on the current document only."""
+
+    def __init__(self, matchers, tiebreak: float):
+        self.matchers = [m for m in matchers if m.is_active()]
+        self.tiebreak = tiebreak
+        self._settle()
+
+    def _settle(self):
+        ids = [m.id() for m in self.matchers if m.is_active()]
+        self._id = min(ids) if ids else None
+
+    def _here(self):
+        return [m for m in self.matchers if m.is_active() and m.id() == self._id]
+
+    def is_active(self):
+        return self._id is not None
+
+    def id(self):
+        return self._id
+
+    def reset(self):
+        for m in self.matchers:
+            m.reset()
+        self._settle()
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.matchers], self.tiebreak)
+
+    def children(self):
+        return list(self.matchers)
+
+    def supports(self, astype):
+        return all(m.supports(astype) for m in self.matchers)
+
+    def value(self):
+        return self._here()[0].value()
+
+    def value_as(self, astype):
+        return self._here()[0].value_as(astype)
+
+    def next(self):
+        if self._id is None:
+            raise ReadTooFar
+        for m in self._here():
+            m.next()
+        self._settle()
+
+    def skip_to(self, target):
+        if self._id is None:
+            raise ReadTooFar
+        for m in self.matchers:
+            if m.is_active() and m.id() < target:
+                m.skip_to(target)
+        self._settle()
+
+    def max_quality(self):
+        return max((m.max_quality() for m in self.matchers), default=0.0)
+
+    def weight(self):
+        return max((m.weight() for m in self._here()), default=0.0)
+
+    def score(self):
+        scores = [m.score() for m in self._here()]
+        if not scores:
+            return 0.0
+        best = max(scores)
+        return best + self.tiebreak * (sum(scores) - best)
 
 
 class UnlessAcronym(WrappingQuery):
@@ -412,10 +500,7 @@ class MostWords(wq.Query):
 
     def _counts(self, clause_docs: list) -> dict[int, int]:
         """doc → how many clauses it has, for the docs that have every mandatory clause."""
-        counts: dict[int, int] = {}
-        for docs in clause_docs:
-            for doc in docs:
-                counts[doc] = counts.get(doc, 0) + 1
+        counts = Counter(chain.from_iterable(clause_docs))
         mandatory = [docs for docs, needed in zip(clause_docs, self.mandatory) if needed]
         if mandatory:
             keep = set(mandatory[0]).intersection(*mandatory[1:])
@@ -425,14 +510,20 @@ class MostWords(wq.Query):
     def _need(self, best: int) -> int:
         return min(self.minimum, best) if best else self.minimum
 
-    def select(self, clause_docs: list) -> frozenset:
-        """The matching documents, given the documents of each clause (over the whole index).
-
-        Lets a caller that keeps its own per-clause document sets skip the matchers entirely.
-        """
+    def choose(self, clause_docs: list) -> tuple[int, frozenset]:
+        """(clauses a bulletin needs, the matching documents), given each clause's documents over
+        the whole index. Lets a caller that keeps its own per-clause sets skip the matchers."""
         counts = self._counts(clause_docs)
         need = self._need(max(counts.values(), default=0))
-        return frozenset(doc for doc, n in counts.items() if n >= need)
+        return need, frozenset(doc for doc, n in counts.items() if n >= need)
+
+    def select(self, clause_docs: list) -> frozenset:
+        """The matching documents, given the documents of each clause (over the whole index)."""
+        return self.choose(clause_docs)[1]
+
+    def at_docs(self, docnums: list[int], clause_docs: list, need: int, subqueries=None) -> "MostWordsAt":
+        """This query scored on the given documents only (see `MostWordsAt`)."""
+        return MostWordsAt(self, docnums, clause_docs, need, subqueries)
 
     def _clause_docs(self, searcher) -> list[set]:
         return [docs_of(q, searcher) for q in self.subqueries]
@@ -510,6 +601,61 @@ class _MostWordsMatcher(ListMatcher):
         return self._scored[1]
 
 
+class MostWordsAt(wq.Query):
+    """A `MostWords` query scored on given documents (global numbers), with its bar and each clause's
+    documents already known; so scoring a page's candidates never walks the clauses' whole posting
+    lists, as `MostWords.matcher` must."""
+
+    def __init__(self, most: MostWords, docnums: list[int], clause_docs: list, need: int, subqueries=None):
+        self.most, self.docnums, self.clause_docs, self.need = most, docnums, clause_docs, need
+        self.subqueries = list(subqueries if subqueries is not None else most.subqueries)
+
+    def __repr__(self):
+        return f"MostWordsAt({self.most!r}, {len(self.docnums)} docs)"
+
+    def __eq__(self, other):
+        return (other.__class__ is self.__class__ and self.most == other.most and self.docnums == other.docnums
+                and self.subqueries == other.subqueries)
+
+    def __hash__(self):
+        return hash((self.most, tuple(self.docnums)))
+
+    def is_leaf(self):
+        return False
+
+    def children(self):
+        return iter(self.subqueries)
+
+    def estimate_size(self, ixreader):
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        most = self.most
+        offset = segment_offset(searcher)
+        size = searcher.reader().doc_count_all()
+        mandatory = [docs for docs, needed in zip(self.clause_docs, most.mandatory) if needed]
+        ids, counts, local_clause_docs = [], {}, [set() for _ in self.clause_docs]
+        for doc in self.docnums:
+            if not 0 <= doc - offset < size or any(doc not in docs for docs in mandatory):
+                continue
+            held = [i for i, docs in enumerate(self.clause_docs) if doc in docs]
+            if len(held) >= self.need:
+                local = doc - offset
+                ids.append(local)
+                counts[local] = len(held)
+                for i in held:
+                    local_clause_docs[i].add(local)
+        if not ids:
+            return NullMatcher()
+        if context is None or context.weighting is None:
+            return ListMatcher(ids)
+
+        def clauses():
+            return [(q.matcher(searcher, context), docs) for q, docs in zip(self.subqueries, local_clause_docs)]
+
+        return _MostWordsMatcher(ids, clauses, counts, len(self.subqueries), most.missing_factor, most.boost)
+
+
 class PreferRecent(WrappingQuery):
     """Scores scaled by how recent the bulletin is, relative to the newest one in the index.
 
@@ -581,6 +727,17 @@ class _RecencyMatcher(WrappingMatcher):
         day = _ordinal(self.dates[self.child.id()])
         decay = 0.5 if not (day and self.newest) else 2 ** (-max(0, self.newest - day) / self.half_life)
         return self.child.score() * (1 - self.weight + self.weight * decay)
+
+
+def segment_offset(searcher) -> int:
+    """Where a segment's document numbers start in the whole index (0 for the top searcher)."""
+    parent = searcher.get_parent()
+    if parent is searcher:
+        return 0
+    for sub, offset in parent.subsearchers:
+        if sub is searcher:
+            return offset
+    return 0
 
 
 def docs_of(q: wq.Query, searcher) -> set:

@@ -11,11 +11,17 @@ the first page by proximity alone.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching import ListMatcher
+from whoosh.matching import IntersectionMatcher, ListMatcher, NullMatcher, WrappingMatcher
+from whoosh.query.spans import SpanNear2
+from whoosh.util import make_binary_tree
+
+from . import postings  # noqa: F401  (installs the faster skip_to)
+from .query import MostWords, segment_offset
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, so both stages agree
 TERM_CACHE = 2048
@@ -131,24 +137,130 @@ class OnlyDocs(wq.Query):
         return len(self.docnums)
 
     def matcher(self, searcher, context=None):
-        offset = _offset(searcher)
+        offset = segment_offset(searcher)
         local = [d - offset for d in self.docnums if 0 <= d - offset < searcher.reader().doc_count_all()]
-        return ListMatcher(local, all_weights=0.0)
+        return _Unscored(local)
 
 
-def _offset(searcher) -> int:
-    """Where a segment's document numbers start in the whole index."""
-    parent = searcher.get_parent()
-    if parent is searcher:
-        return 0
-    for sub, offset in parent.subsearchers:
-        if sub is searcher:
-            return offset
-    return 0
+class _Unscored(ListMatcher):
+    """A list of documents that adds nothing to the score (ListMatcher's weight is at least 1)."""
+
+    def weight(self):
+        return 0.0
+
+    def score(self):
+        return 0.0
 
 
-def restrict(q: wq.Query, docnums: list[int]) -> wq.Query:
-    return wq.And([q, OnlyDocs(docnums)])
+class PhraseAt(wq.Query):
+    """A phrase (or sloppy phrase) looked for only in the given documents.
+
+    Asked to skip to a document, Whoosh's phrase matcher reads word positions in every later document
+    holding all the words until it finds the phrase, so re-scoring 50 candidates of a common pair
+    like "hospital general" decoded positions across most of the index. This one reads positions in
+    the candidates alone; which candidates match, and their scores, are the same.
+    """
+
+    def __init__(self, phrase: wq.Phrase, docnums: list[int]):
+        self.phrase = phrase
+        self.docnums = docnums
+
+    def __repr__(self):
+        return f"PhraseAt({self.phrase!r}, {len(self.docnums)} docs)"
+
+    def __eq__(self, other):
+        return isinstance(other, PhraseAt) and other.phrase == self.phrase and other.docnums == self.docnums
+
+    def __hash__(self):
+        return hash((self.phrase, tuple(self.docnums)))
+
+    def estimate_size(self, ixreader):
+        return min(len(self.docnums), self.phrase.estimate_size(ixreader))
+
+    def matcher(self, searcher, context=None):
+        phrase = self.phrase
+        reader = searcher.reader()
+        if phrase.fieldname not in searcher.schema:
+            return NullMatcher()
+        field = searcher.schema[phrase.fieldname]
+        words = []
+        for word in phrase.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return NullMatcher()
+            if (phrase.fieldname, word) not in reader:
+                return NullMatcher()
+            words.append(word)
+        offset = segment_offset(searcher)
+        size = reader.doc_count_all()
+        local = [d - offset for d in self.docnums if 0 <= d - offset < size]
+        if not local:
+            return NullMatcher()
+        terms = [wq.Term(phrase.fieldname, w).matcher(searcher, context) for w in words]
+        matcher = _NearAtDocs(terms, local, phrase.slop)
+        return WrappingMatcher(matcher, boost=phrase.boost) if phrase.boost != 1.0 else matcher
+
+
+class _NearAtDocs(SpanNear2.SpanNear2Matcher):
+    """Whoosh's ordered-near matcher (the one a Phrase uses), moved from candidate to candidate."""
+
+    def __init__(self, ms, docs: list[int], slop: int, position: int = 0):
+        self.ms, self.slop, self.ordered, self.mindist = ms, slop, True, 1
+        self.docs, self.position = docs, position
+        WrappingMatcher.__init__(self, make_binary_tree(IntersectionMatcher, ms))
+        self._spans = None
+        self._find_next()
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms], self.docs, self.slop, self.position)
+
+    def supports_block_quality(self):
+        return False
+
+    def is_active(self):
+        return self.position < len(self.docs) and self.child.is_active()
+
+    def _find_next(self):
+        child, docs = self.child, self.docs
+        while self.position < len(docs) and child.is_active():
+            doc = docs[self.position]
+            if child.id() < doc:
+                child.skip_to(doc)
+                if not child.is_active():
+                    break
+            if child.id() == doc:
+                spans = self._get_spans()
+                if spans:
+                    self._spans = spans
+                    return
+            self.position += 1
+        self._spans = None
+
+    def next(self):
+        self.position += 1
+        self._find_next()
+
+    def skip_to(self, id):
+        self.position = bisect_left(self.docs, id, lo=self.position)
+        self._find_next()
+
+
+def restrict(q: wq.Query, docnums: list[int], docs_of, words_needed) -> wq.Query:
+    """`q` scored on the given documents only (global numbers, sorted).
+
+    What `MostWords` must know about the whole index comes from the engine's caches:
+    `docs_of(query)`, the documents a subquery matches, and `words_needed(most_words)`, its bar.
+    """
+    def focus(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Phrase):
+            return PhraseAt(node, docnums)
+        if isinstance(node, MostWords):
+            return node.at_docs(docnums, [docs_of(sub) for sub in node.subqueries], words_needed(node),
+                                [focus(sub) for sub in node.subqueries])
+        return node.apply(focus)
+
+    return wq.And([focus(q), OnlyDocs(docnums)])
 
 
 def exact_enough(total_hits: int, wanted: int) -> int:

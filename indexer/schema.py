@@ -7,7 +7,7 @@ from importlib import resources
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import bulletin_analyzer, exact_analyzer
+from .analysis import SpanishFrequency, SpanishPositions, bulletin_analyzer, exact_analyzer
 
 # Raise when the schema changes in a way that needs a full rebuild (analysis changes are detected).
 SCHEMA_VERSION = 1
@@ -34,9 +34,9 @@ def bulletin_schema() -> Schema:
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
         paths=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
+        title=_text(analyzer, stored=True, phrase=True),
+        body=_text(analyzer, stored=True, phrase=True),
+        exact=_text(exact_analyzer(), phrase=False),
         date=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         year=NUMERIC(int, bits=32, sortable=True, signed=False),
         month=NUMERIC(int, bits=32, sortable=True, signed=False),
@@ -47,6 +47,14 @@ def bulletin_schema() -> Schema:
     )
 
 
+def _text(analyzer, phrase: bool, **options) -> TEXT:
+    """A TEXT field whose postings come from the analyzer's one-pass `term_positions`."""
+    field = TEXT(analyzer=analyzer, phrase=phrase, **options)
+    fast = SpanishPositions if phrase else SpanishFrequency
+    field.format = fast(field_boost=field.format.field_boost)
+    return field
+
+
 @functools.lru_cache(maxsize=None)
 def analysis_fingerprint() -> str:
     """A digest of how text is analyzed now (probe terms plus the word lists), stored with each index
@@ -54,6 +62,7 @@ def analysis_fingerprint() -> str:
     digest = hashlib.sha1(str(SCHEMA_VERSION).encode())
     for analyzer in (bulletin_analyzer(), exact_analyzer()):
         digest.update("\x1f".join(t.text for t in analyzer(_PROBE)).encode("utf-8"))
+        digest.update(repr(sorted(analyzer.term_positions(_PROBE).items())).encode("utf-8"))
     data = resources.files("indexer.data")
     for name in sorted(item.name for item in data.iterdir() if item.name.endswith(".txt")):
         digest.update(data.joinpath(name).read_bytes())

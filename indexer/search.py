@@ -115,6 +115,21 @@ class _Generation:
         except Exception:  # a newer generation replaced this one meanwhile: nothing to warm
             pass
 
+    def recall(self, key):
+        """A cached document set (or other per-generation result), None when not cached."""
+        with self.lock:
+            value = self.docsets.get(key)
+            if value is not None:
+                self.docsets.move_to_end(key)
+            return value
+
+    def remember(self, key, value):
+        with self.lock:
+            self.docsets[key] = value
+            while len(self.docsets) > DOCSET_CACHE_SIZE:
+                self.docsets.popitem(last=False)
+        return value
+
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)
         if searcher is None:
@@ -190,7 +205,7 @@ class SearchEngine:
         facets = {facet.name: facet.counts(data, narrowed(facet.ignores)) for facet in self.facets}
         total = len(hits_set)
         offset = (request.page - 1) * request.limit
-        page = self._page(searcher, q, parsed, hits_set, request, offset, data.dates, gen.weights)
+        page = self._page(gen, searcher, q, parsed, hits_set, request, offset)
         terms = highlight_terms(parsed)
         hits = []
         for docnum, score in page:
@@ -214,18 +229,18 @@ class SearchEngine:
             response["suggestion"] = suggest.did_you_mean(searcher, parsed, request.query)
         return response
 
-    @staticmethod
-    def _page(searcher, q, parsed, docs: frozenset[int], request: SearchRequest, offset: int, dates, weights):
+    def _page(self, gen: _Generation, searcher, q, parsed, docs: frozenset[int], request: SearchRequest,
+              offset: int):
         if not docs:
             return []
+        dates = gen.facets.dates
         if request.sort == "relevance" and not parsed.is_empty():
             wanted = offset + request.limit
-            count = ranking.exact_enough(len(docs), wanted)
-            if len(docs) > count:  # pre-rank every match cheaply, score the best exactly
-                best = ranking.candidates(weights, searcher, q, docs, count)
-                results = searcher.search(ranking.restrict(q, best), limit=wanted)
-            else:
-                results = searcher.search(q, filter=set(docs), limit=wanted)
+            # pre-rank every match cheaply, then let Whoosh score the best few exactly
+            best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
+            focused = ranking.restrict(q, best, lambda sub: self._docset(gen, searcher, sub),
+                                       lambda most: self._most_words(gen, searcher, most)[0])
+            results = searcher.search(focused, limit=wanted, optimize=False)  # 50 documents: no pruning
             return [(hit.docnum, hit.score) for hit in results[offset:offset + request.limit]]
         if request.sort == "oldest":
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, dates[d], d))
@@ -251,28 +266,30 @@ class SearchEngine:
         if isinstance(q, wq.Every):
             return gen.facets.all_docs
         if isinstance(q, MostWords):
-            return q.select([self._docset(gen, searcher, sub) for sub in q.subqueries])
+            return self._most_words(gen, searcher, q)[1]
         if isinstance(q, UnlessAcronym):
             return frozenset() if q.is_acronym_in(searcher) else self._docset(gen, searcher, q.child)
         if isinstance(q, PreferRecent):
             return self._docset(gen, searcher, q.child)
         key = ("docs", repr(q))
-        with gen.lock:
-            docs = gen.docsets.get(key)
-            if docs is not None:
-                gen.docsets.move_to_end(key)
-                return docs
+        docs = gen.recall(key)
+        if docs is not None:
+            return docs
         if isinstance(q, wq.Term):
             reader = searcher.reader()
             found = (q.fieldname, q.text) in reader
             docs = frozenset(reader.postings(q.fieldname, q.text).all_ids()) if found else frozenset()
         else:
             docs = frozenset(q.matcher(searcher).all_ids())
-        with gen.lock:
-            gen.docsets[key] = docs
-            while len(gen.docsets) > DOCSET_CACHE_SIZE:
-                gen.docsets.popitem(last=False)
-        return docs
+        return gen.remember(key, docs)
+
+    def _most_words(self, gen: _Generation, searcher, q: MostWords) -> tuple[int, frozenset[int]]:
+        """(words a bulletin needs, matching documents) of a MostWords query, cached like term sets."""
+        key = ("most", repr(q))
+        chosen = gen.recall(key)
+        if chosen is None:
+            chosen = gen.remember(key, q.choose([self._docset(gen, searcher, sub) for sub in q.subqueries]))
+        return chosen
 
     @staticmethod
     def _agency_filter(data: FacetData, wanted: list[str]) -> frozenset[int] | None:
@@ -291,12 +308,9 @@ class SearchEngine:
         lo = _ymd(start) if start else 0
         hi = _ymd(end) if end else 99991231
         key = ("date-range", lo, hi)
-        with gen.lock:
-            docs = gen.docsets.get(key)
+        docs = gen.recall(key)
         if docs is None:
-            docs = gen.facets.date_range(max(lo, 1), hi)
-            with gen.lock:
-                gen.docsets[key] = docs
+            docs = gen.remember(key, gen.facets.date_range(max(lo, 1), hi))
         return docs
 
     @staticmethod

@@ -81,3 +81,33 @@ def test_exact_field_keeps_enye_and_form():
 def test_analyzer_pickles_for_whoosh():
     analyzer = pickle.loads(pickle.dumps(bulletin_analyzer()))
     assert terms("enfermedades", analyzer) == ["enfermed"]
+
+
+_MIXED = (
+    "BOLETÍN No. 599/2023. El IMSS-Bienestar y la SE informaron que 3.5 millones de niñas y niños "
+    "recibieron vacunas COVID-19 en 1,200 unidades. ASEGURA AMLO QUE TODO SERÁ PAZ. La CENSIDA, "
+    "el año y el ano; vacunacio\u0301n decompuesta; a_b guion-bajo y/o Estado de México. "
+    "SE dijo que SE. Las enfermedades, las enfermedades."
+)
+
+
+@pytest.mark.parametrize("analyzer", [bulletin_analyzer(), exact_analyzer()], ids=["stemmed", "exact"])
+def test_one_pass_indexing_equals_the_filter_chain(analyzer):
+    expected = {}
+    for token in analyzer(_MIXED, positions=True, mode="index"):
+        expected.setdefault(token.text, []).append(token.pos)
+    assert analyzer.term_positions(_MIXED) == expected
+    assert analyzer.term_positions(_MIXED) == expected  # and again, from the word cache
+
+
+def test_index_postings_come_from_the_one_pass_path(monkeypatch):
+    from indexer.analysis import SpanishAnalyzer
+    from indexer.schema import bulletin_schema
+
+    def no_chain(self, *args, **kwargs):
+        raise AssertionError("the token chain ran at index time")
+
+    monkeypatch.setattr(SpanishAnalyzer, "__call__", no_chain)
+    body = bulletin_schema()["body"]
+    postings = {term: freq for term, freq, _, _ in body.index("Las vacunas y la vacuna del IMSS-Bienestar")}
+    assert postings == {b"vacun": 2, b"imss-bienestar": 1, b"imss": 1, b"bienest": 1}
