@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import shutil
 import time
+from array import array
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
@@ -179,15 +181,50 @@ class _Progress:
             self.bar.close()
 
 
-def _collect(results: Iterable, report: BuildReport) -> dict[str, BulletinFile]:
-    loaded = {}
+def _readable(results: Iterable, report: BuildReport) -> Iterator[BulletinFile]:
+    """The bulletins among `load_file` results; the rest go into the report as skipped."""
     for result in results:
         if isinstance(result, BulletinFile):
-            loaded[result.path] = result
             report.warnings.extend((result.path, w) for w in result.metadata.warnings)
+            yield result
         else:
             report.skipped.append(result)
-    return loaded
+
+
+def _collect(results: Iterable, report: BuildReport) -> dict[str, BulletinFile]:
+    return {f.path: f for f in _readable(results, report)}
+
+
+class _Spool:
+    """Read bulletins parked in a scratch file between reading and writing.
+
+    Duplicates can only be grouped once every file is read; holding every text until then made a
+    build's memory grow with the corpus. Only the compact duplicate sketches stay in memory.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = open(path, "w+b")
+        self.where: dict[str, tuple[int, int]] = {}
+        self.sketches: dict[str, dict] = {}
+
+    def put(self, f: BulletinFile) -> None:
+        data = pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.where[f.path] = (self.file.seek(0, os.SEEK_END), len(data))
+        self.file.write(data)
+        self.sketches[f.path] = {"k": array("I", f.sketch["k"]), "n": f.sketch["n"]}
+
+    def __getitem__(self, path: str) -> BulletinFile:
+        offset, length = self.where[path]
+        self.file.seek(offset)
+        return pickle.loads(self.file.read(length))
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def close(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
 
 
 def _full_writer(ix, documents: int, jobs: int | None):
@@ -198,9 +235,11 @@ def _full_writer(ix, documents: int, jobs: int | None):
     return ix.writer(limitmb=WRITER_MB)
 
 
-def _write_groups(writer, groups: list[list[BulletinFile]], manifest: Manifest, tick=lambda n: None) -> int:
-    for members in groups:
+def _write_groups(writer, groups: list[list[str]], bulletins, manifest: Manifest, tick=lambda n: None) -> int:
+    """Write one document per group of paths; `bulletins[path]` gives each read BulletinFile."""
+    for paths in groups:
         tick(1)
+        members = [bulletins[p] for p in paths]
         doc = to_document(members)
         writer.add_document(**{k: v for k, v in doc.items() if v is not None})
         for f in members:
@@ -217,29 +256,33 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
     report = BuildReport(mode="build")
     with store.writer_lock(index_dir):
         paths = list(_scan(corpus, report))
-        bar = _Progress(progress, len(paths), "Leyendo boletines")
-        try:
-            loaded = _collect(_load_many(corpus, paths, jobs, bar), report)
-        finally:
-            bar.close()
-        groups = duplicates.group({p: f.sketch for p, f in loaded.items()})
         gen_dir = store.new_generation_dir(index_dir)
+        spool = _Spool(gen_dir / "reading.spool")
         try:
+            bar = _Progress(progress, len(paths), "Leyendo boletines")
+            try:
+                for f in _readable(_load_many(corpus, paths, jobs, bar), report):
+                    spool.put(f)
+            finally:
+                bar.close()
+            groups = duplicates.group(spool.sketches)
             ix = whoosh_index.create_in(str(gen_dir), bulletin_schema())
             writer = _full_writer(ix, len(groups), jobs)
             manifest = Manifest(gen_dir)
             bar = _Progress(progress, len(groups), "Indexando")
             try:
-                report.documents = _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest, bar)
+                report.documents = _write_groups(writer, groups, spool, manifest, bar)
             finally:
                 bar.close()
             writer.commit()
             _finish_manifest(manifest, corpus, report)
+            spool.close()
         except BaseException:
+            spool.close()
             shutil.rmtree(gen_dir, ignore_errors=True)
             raise
         store.publish(index_dir, gen_dir)
-    report.files = len(loaded)
+    report.files = len(spool)
     report.added = report.documents
     report.merged = report.files - report.documents
     report.generation = gen_dir.name
@@ -327,7 +370,7 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
             writer = ix.writer(limitmb=128)
             for doc_id in touched_docs:
                 writer.delete_by_term("id", doc_id)
-            _write_groups(writer, [[loaded[p] for p in g] for g in groups], manifest)
+            _write_groups(writer, groups, loaded, manifest)
             writer.commit()
             report.files, report.documents = manifest.counts()
             _finish_manifest(manifest, corpus, report)

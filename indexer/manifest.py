@@ -12,8 +12,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from .duplicates import BANDS
+
 FILENAME = "manifest.sqlite"
-BANDS = 8  # smallest sketch values indexed for duplicate candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);

@@ -20,7 +20,7 @@ from whoosh.matching import IntersectionMatcher, ListMatcher, NullMatcher, Wrapp
 from whoosh.query.spans import SpanNear2
 from whoosh.util import make_binary_tree
 
-from . import postings  # noqa: F401  (installs the faster skip_to)
+from . import postings
 from .query import MostWords, segment_offset
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, so both stages agree
@@ -55,22 +55,14 @@ class TermWeights:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        reader = searcher.reader()
-        if (field, text) not in reader:
-            result = (np.empty(0, np.int64), np.empty(0, np.float32))
+        ids, tf = postings.term_postings(searcher.reader(), field, text)
+        if not len(ids):
+            result = (ids, tf)
         else:
-            matcher = reader.postings(field, text)
-            ids, tfs = [], []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                tfs.append(matcher.weight())
-                matcher.next()
-            ids_a = np.asarray(ids, dtype=np.int64)
-            tf = np.asarray(tfs, dtype=np.float32)
-            lengths = self._field_lengths(searcher, field)[ids_a]
+            lengths = self._field_lengths(searcher, field)[ids]
             norm = K1 * ((1 - B) + B * lengths / self.avg[field])
             idf = searcher.idf(field, text)
-            result = (ids_a, (idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32))
+            result = (ids, (idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32))
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > TERM_CACHE:

@@ -275,10 +275,8 @@ class SearchEngine:
         docs = gen.recall(key)
         if docs is not None:
             return docs
-        if isinstance(q, wq.Term):
-            reader = searcher.reader()
-            found = (q.fieldname, q.text) in reader
-            docs = frozenset(reader.postings(q.fieldname, q.text).all_ids()) if found else frozenset()
+        if isinstance(q, wq.Term):  # the pre-ranker reads (and caches) the same posting list
+            docs = frozenset(gen.weights.weights(searcher, q.fieldname, q.text)[0].tolist())
         else:
             docs = frozenset(q.matcher(searcher).all_ids())
         return gen.remember(key, docs)

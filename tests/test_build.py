@@ -78,6 +78,22 @@ def test_build_swaps_generations_atomically(corpus, tmp_path):
     assert engine.search(SearchRequest(query="fumigacion"))["total"] == 0  # the engine follows the swap
 
 
+def test_read_bulletins_wait_on_disk_not_in_memory(corpus, tmp_path, monkeypatch):
+    """Between reading and writing, texts sit in a scratch file that is gone once the index is published."""
+    seen = {}
+    real = build._write_groups
+
+    def spy(writer, groups, bulletins, manifest, tick=lambda n: None):
+        seen["kind"] = type(bulletins).__name__
+        seen["texts_in_memory"] = any(isinstance(v, build.BulletinFile) for v in vars(bulletins).values())
+        return real(writer, groups, bulletins, manifest, tick)
+
+    monkeypatch.setattr(build, "_write_groups", spy)
+    build.build(corpus, tmp_path / "index")
+    assert seen == {"kind": "_Spool", "texts_in_memory": False}
+    assert not list((tmp_path / "index").rglob("*.spool"))
+
+
 def test_failed_build_leaves_the_live_index_alone(corpus, tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     build.build(corpus, index_dir)
@@ -91,6 +107,7 @@ def test_failed_build_leaves_the_live_index_alone(corpus, tmp_path, monkeypatch)
         build.build(corpus, index_dir)
     assert store.current_generation(index_dir) == live
     assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [live]
+    assert not list(index_dir.rglob("*.spool"))
 
 
 def test_update_equals_full_rebuild(corpus, tmp_path):

@@ -90,3 +90,28 @@ def test_posting_skip_to_lands_where_stepping_would():
                 matcher.skip_to(expected[0] + 200)  # and onward from the middle of a block
                 later = [d for d in holding if d >= expected[0] + 200]
                 assert (matcher.id() if matcher.is_active() else None) == (later[0] if later else None)
+
+
+def test_term_postings_read_by_block_equal_stepping_with_deletions(tmp_path):
+    """`term_postings` over several segments, one with deleted documents."""
+    from indexer.postings import term_postings
+
+    write_bulletins(tmp_path / "corpus", _bulletins(300, 3))
+    build.build(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    for name in list(_bulletins(300, 3))[::4]:  # delete a quarter: the update marks them deleted
+        (tmp_path / "corpus" / name).unlink()
+    write_bulletins(tmp_path / "corpus", _bulletins(40, 4))
+    build.update(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    searcher = SearchEngine(tmp_path / "index").generation().searcher()
+    reader = searcher.reader()
+    assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
+    for term in ("salud", "hospital", "dengu", "nohay"):
+        ids, weights = term_postings(reader, "body", term)
+        stepping = reader.postings("body", term) if ("body", term) in reader else None
+        expected = []
+        while stepping is not None and stepping.is_active():
+            expected.append((stepping.id(), stepping.weight()))
+            stepping.next()
+        assert ids.tolist() == [d for d, _ in expected], term
+        assert weights.tolist() == pytest.approx([w for _, w in expected]), term
+    assert len(term_postings(reader, "body", "salud")[0]) > 128  # more than one block
