@@ -3,10 +3,11 @@
 Whoosh scores a query by walking its matcher tree document by document in Python, which costs
 hundreds of milliseconds when a common query matches thousands of bulletins. Here each query term's
 BM25F contribution per document is computed once per index generation as NumPy arrays; summing
-them ranks every match in about a millisecond. Only the best few hundred candidates then go through
-Whoosh's exact scoring (proximity, missing-word penalties and all), which jumps straight to them.
-The top results are the same unless a bulletin outside the candidates would have been lifted into
-the first page by proximity alone.
+them ranks every match in about a millisecond. Only the best few (`exact_enough`, 50 for a first
+page) then go through Whoosh's exact scoring (proximity, missing-word penalties and all), and
+`restrict` makes that scoring look at those documents alone: phrases and most-words clauses are
+checked there and nowhere else. The top results are the same unless a bulletin outside the
+candidates would have been lifted into the first page by proximity alone.
 """
 from __future__ import annotations
 

@@ -204,3 +204,34 @@ def test_index_from_other_analysis_is_stale_and_rebuilt(corpus, tmp_path, monkey
     monkeypatch.setattr(build, "analysis_fingerprint", lambda: "otro-analisis")
     assert build.is_stale(corpus, index_dir)
     assert build.update(corpus, index_dir).mode == "build"
+
+
+def test_mapped_segment_parts_are_read_in_place():
+    """Whoosh's BufferFile over a memory map reads without a private copy, and reads the same."""
+    import pickle
+
+    from whoosh.filedb.structfile import BufferFile
+
+    data = b"head\n" + pickle.dumps({"id": "boletin-1", "title": "Vacunación"}) + b"tail"
+    mapped, copied = BufferFile(memoryview(data)), BufferFile(data)
+    assert not hasattr(mapped.file, "getbuffer")  # a BytesIO would be a copy
+    for f in (mapped, copied):
+        assert f.readline() == b"head\n"
+        assert f.read_pickle() == {"id": "boletin-1", "title": "Vacunación"}
+        assert f.read() == b"tail"
+        f.seek(2)
+        assert f.read(3) == b"ad\n" and f.tell() == 5
+        assert f.get(0, 4) == b"head"
+
+
+def test_two_searchers_share_the_index_files(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build.build(corpus, index_dir)
+    _, ix = store.open_current(index_dir)
+    first, second = ix.searcher(), ix.searcher()
+    try:
+        assert first.doc_count() == second.doc_count() > 0
+        assert list(first.reader().all_stored_fields()) == list(second.reader().all_stored_fields())
+    finally:
+        first.close()
+        second.close()
