@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from indexer.search import SearchRequest, parse_date_param, resolve_agency
+from indexer.facets import resolve_agency
+from indexer.query import parse_day
 
 QUERIES_FILE = Path(__file__).with_name("queries.tsv")
 
@@ -27,8 +28,10 @@ class BenchQuery:
     from_text: str = ""
     to_text: str = ""
 
-    def request(self, limit: int = 10) -> SearchRequest:
+    def request(self, limit: int = 10):
         """The engine request the search page sends for this row (first page, relevance)."""
+        from indexer.search import SearchRequest  # not at import: see bench/stock_whoosh.py
+
         return SearchRequest(query=self.query, agencies=list(self.agencies), date_from=self.date_from,
                              date_to=self.date_to, limit=limit)
 
@@ -62,6 +65,15 @@ def _ymd(day: dt.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def _day(text: str, end: bool = False) -> dt.date | None:
+    if not text:
+        return None
+    day = parse_day(text, end=end)
+    if day is None:
+        raise ValueError(f"unreadable date in the query set: {text!r}")
+    return day
+
+
 def load_queries(path: Path = QUERIES_FILE) -> list[BenchQuery]:
     """Rows of a query TSV. Quotes are kept as typed (they mark phrases), so no CSV quoting."""
     rows = []
@@ -72,6 +84,6 @@ def load_queries(path: Path = QUERIES_FILE) -> list[BenchQuery]:
                 continue
             agencies = tuple(a.strip() for a in (row.get("agencies") or "").split("|") if a.strip())
             start, end = (row.get("from") or "").strip(), (row.get("to") or "").strip()
-            rows.append(BenchQuery(query, agencies, parse_date_param(start), parse_date_param(end, end=True),
+            rows.append(BenchQuery(query, agencies, _day(start), _day(end, end=True),
                                    (row.get("kind") or "").strip(), start, end))
     return rows

@@ -22,13 +22,12 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from indexer import store
@@ -36,7 +35,9 @@ from indexer.build import build, update
 from indexer.search import SearchEngine
 
 from . import corpus as corpora
+from . import stock_whoosh
 from .baselines import Fts5Bench, WhooshBench
+from .latency import Latency, percentiles, search_baseline, time_calls
 from .queries import QUERIES_FILE, BenchQuery, load_queries
 from .web import run_web
 
@@ -160,58 +161,6 @@ def build_whoosh(corpus: Path, path: Path, jobs: int | None) -> dict:
 
 # --- search latency ----------------------------------------------------------------------------
 
-@dataclass
-class Latency:
-    samples_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    slowest: list[tuple[float, str]] = field(default_factory=list)
-    mean_total: float = 0.0
-
-    def add(self, wall_ms: float, cpu_ms: float, label: str) -> None:
-        self.samples_ms.append(wall_ms)
-        self.cpu_ms.append(cpu_ms)
-        self.slowest.append((wall_ms, label))
-
-    def summary(self) -> dict:
-        data = {"n": len(self.samples_ms), **percentiles(self.samples_ms),
-                "cpu_mean": statistics.fmean(self.cpu_ms) if self.cpu_ms else None,
-                "mean_total": self.mean_total}
-        data["slowest"] = [{"ms": round(ms, 2), "query": q} for ms, q in sorted(self.slowest, reverse=True)[:5]]
-        return data
-
-
-def percentiles(values: list[float]) -> dict:
-    if not values:
-        return {"p50": None, "p95": None, "p99": None, "mean": None}
-    if len(values) == 1:
-        return {"p50": values[0], "p95": values[0], "p99": values[0], "mean": values[0]}
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "mean": statistics.fmean(values)}
-
-
-def _label(q: BenchQuery) -> str:
-    extras = [f"agencia={'|'.join(q.agencies)}"] if q.agencies else []
-    if q.from_text or q.to_text:
-        extras.append(f"fechas={q.from_text}..{q.to_text}")
-    return " ".join([q.query, *extras])
-
-
-def time_calls(call, queries: list[BenchQuery], rounds: int, before=None) -> Latency:
-    """Run `call(query)` for every query, `rounds` times round-robin; `before()` runs untimed first."""
-    latency = Latency()
-    totals = []
-    for _ in range(rounds):
-        for q in queries:
-            if before is not None:
-                before()
-            wall, cpu = time.perf_counter(), time.process_time()
-            answer = call(q)
-            latency.add((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, _label(q))
-            totals.append(answer["total"])
-    latency.mean_total = statistics.fmean(totals) if totals else 0.0
-    return latency
-
-
 def search_ours(index_dir: Path, queries: list[BenchQuery], rounds: int) -> dict[str, Latency]:
     """Cold: the LRU result cache cleared before every request. Warm: every answer already cached."""
     engine = SearchEngine(index_dir)
@@ -223,14 +172,6 @@ def search_ours(index_dir: Path, queries: list[BenchQuery], rounds: int) -> dict
         engine.search(q.request())
     warm = time_calls(lambda q: engine.search(q.request()), queries, rounds)
     return {"cold": cold, "warm": warm}
-
-
-def search_baseline(system, queries: list[BenchQuery], rounds: int) -> Latency:
-    system.search(queries[0])  # open it
-    try:
-        return time_calls(system.search, queries, rounds)
-    finally:
-        system.close()
 
 
 # --- one corpus --------------------------------------------------------------------------------
@@ -295,7 +236,11 @@ def bench_corpus(name: str, corpus: Path, work: Path, queries: list[BenchQuery],
     for key, system in baselines.items():
         rounds = args.whoosh_rounds if key == "whoosh" else args.rounds
         say(f"searching with {LABELS[key]} ({rounds} rounds) …")
-        result["search"][key] = search_baseline(system, queries, rounds).summary()
+        if key == "whoosh":  # in a fresh interpreter, without the engine's changes to Whoosh
+            system.close()
+            result["search"][key] = stock_whoosh.measure(system.index_dir, queries, rounds).summary()
+        else:
+            result["search"][key] = search_baseline(system, queries, rounds).summary()
 
     if args.web_seconds > 0:
         say(f"web: {args.clients} clients for up to {args.web_seconds:g} s / {args.web_requests} requests …")

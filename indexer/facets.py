@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .analysis import fold
+
 
 class FacetData:
     """Per-document facet values of one index generation, read once from columns and postings."""
@@ -61,3 +63,16 @@ class MonthFacet:
         tally = Counter(dates[d] // 100 for d in docs)
         tally.pop(0, None)
         return {f"{m // 100:04d}-{m % 100:02d}": tally[m] for m in sorted(tally, reverse=True)}
+
+
+def resolve_agency(name: str, known) -> list[str]:
+    """Indexed agency names meant by what a person wrote: exact name, acronym or part of the name."""
+    if name in known:
+        return [name]
+    wanted = fold(name).strip()
+    if not wanted:
+        return []
+    exact = [a for a in known if fold(a) == wanted or f"({wanted})" in fold(a)]
+    if exact:
+        return exact
+    return [a for a in known if wanted in fold(a)]

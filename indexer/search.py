@@ -18,8 +18,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from . import ranking, store, suggest
-from .analysis import fold
-from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet
+from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
                     to_whoosh)
@@ -366,19 +365,6 @@ class SearchEngine:
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for what is being typed (see `suggest.completions`)."""
         return suggest.completions(self.generation().searcher(), prefix, limit)
-
-
-def resolve_agency(name: str, known) -> list[str]:
-    """Indexed agency names meant by what a person wrote: exact name, acronym or part of the name."""
-    if name in known:
-        return [name]
-    wanted = fold(name).strip()
-    if not wanted:
-        return []
-    exact = [a for a in known if fold(a) == wanted or f"({wanted})" in fold(a)]
-    if exact:
-        return exact
-    return [a for a in known if wanted in fold(a)]
 
 
 _engines: dict[Path, SearchEngine] = {}

@@ -258,3 +258,19 @@ def test_reuse_indexes_skips_the_builds(shared, tmp_path, capsys):
     assert result["search"]["fts5"]["n"] == result["search"]["ours"]["n"] > 0
     assert "| full build, wall (CPU) | not measured | not measured |" in capsys.readouterr().out
     assert (tmp_path / "work" / "scale-20" / "index").is_dir()  # kept
+
+
+def test_default_whoosh_is_timed_without_the_engine_changes(built):
+    """The baseline's searches run in a child interpreter where the engine (which changes two Whoosh
+    internals) was never imported; the child refuses to run otherwise."""
+    import subprocess
+
+    from bench import stock_whoosh
+
+    queries = [BenchQuery("vacuna influenza"), BenchQuery("dengue")]
+    latency = stock_whoosh.measure(built["whoosh"].index_dir, queries, rounds=2)
+    assert len(latency.samples_ms) == 4 and latency.mean_total > 0
+    code = "import indexer.search, bench.stock_whoosh as s; s.main()"
+    refused = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                             capture_output=True, text=True, input="")
+    assert refused.returncode != 0 and "not be stock Whoosh" in refused.stderr
