@@ -548,15 +548,21 @@ class MostWords(wq.Query):
         clause_docs = self._clause_docs(searcher)
         counts = self._counts(clause_docs)
         ids = sorted(doc for doc, n in counts.items() if n >= need)
-        if not ids:
-            return NullMatcher()
-        if context is None or context.weighting is None:
-            return ListMatcher(ids)
+        return _most_words_matcher(searcher, context, self.subqueries, clause_docs, ids, counts,
+                                   self.missing_factor, self.boost)
 
-        def clauses():
-            return [(query.matcher(searcher, context), docs) for query, docs in zip(self.subqueries, clause_docs)]
 
-        return _MostWordsMatcher(ids, clauses, counts, len(self.subqueries), self.missing_factor, self.boost)
+def _most_words_matcher(searcher, context, subqueries, clause_docs, ids, counts, missing_factor, boost):
+    """The matcher of the selected documents `ids`, scored (when scoring) by `_MostWordsMatcher`."""
+    if not ids:
+        return NullMatcher()
+    if context is None or context.weighting is None:
+        return ListMatcher(ids)
+
+    def clauses():
+        return [(query.matcher(searcher, context), docs) for query, docs in zip(subqueries, clause_docs)]
+
+    return _MostWordsMatcher(ids, clauses, counts, len(subqueries), missing_factor, boost)
 
 
 class _MostWordsMatcher(ListMatcher):
@@ -645,15 +651,8 @@ class MostWordsAt(wq.Query):
                 counts[local] = len(held)
                 for i in held:
                     local_clause_docs[i].add(local)
-        if not ids:
-            return NullMatcher()
-        if context is None or context.weighting is None:
-            return ListMatcher(ids)
-
-        def clauses():
-            return [(q.matcher(searcher, context), docs) for q, docs in zip(self.subqueries, local_clause_docs)]
-
-        return _MostWordsMatcher(ids, clauses, counts, len(self.subqueries), most.missing_factor, most.boost)
+        return _most_words_matcher(searcher, context, self.subqueries, local_clause_docs, ids, counts,
+                                   most.missing_factor, most.boost)
 
 
 class PreferRecent(WrappingQuery):
