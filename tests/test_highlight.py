@@ -38,3 +38,12 @@ def test_plural_with_spelling_change_is_marked():
 def test_numbers_and_hyphenated_names_are_marked():
     html = str(highlight("Boletín No. 599/2023 sobre COVID-19", highlight_terms(parse("599/2023 covid-19"))))
     assert "<mark>599</mark>/<mark>2023</mark>" in html and "<mark>COVID</mark>-<mark>19</mark>" in html
+
+
+def test_words_starting_with_an_accented_capital_are_marked():
+    """The candidate regex skips ahead by first letter; accented and capital first letters count."""
+    terms = highlight_terms(parse("epoca unico luz"))
+    html = str(highlight("ÉPOCA de lluvias. Época única; Únicos. Las luces y la Luz.", terms))
+    assert html.count("<mark>") == 6
+    for word in ("ÉPOCA", "Época", "única", "Únicos", "luces", "Luz"):
+        assert f"<mark>{word}</mark>" in html
