@@ -39,11 +39,6 @@ def current_generation(index_dir: Path) -> str | None:
     return name if name and (Path(index_dir) / name).is_dir() else None
 
 
-def open_generation(path: Path):
-    """The Whoosh index in one generation directory (segment files memory-mapped, never copied)."""
-    return whoosh_index.open_dir(str(path))
-
-
 class _MappedPart(io.RawIOBase):
     """A read-only raw file over a memoryview, so Whoosh's BufferFile need not copy it.
 
@@ -98,7 +93,7 @@ def open_current(index_dir: Path):
     if name is None:
         raise NoIndex(f"No hay índice en {index_dir}: ejecute `boletines index` para construirlo.")
     try:
-        return name, open_generation(index_dir / name)
+        return name, whoosh_index.open_dir(str(index_dir / name))
     except Exception as exc:  # a damaged index is an operator problem, not a crash
         raise NoIndex(f"El índice en {index_dir} no se puede abrir ({exc}); reconstrúyalo con `boletines index`.")
 
