@@ -9,12 +9,15 @@ copies whole blocks into NumPy arrays.
 """
 from __future__ import annotations
 
+import pickle
 from bisect import bisect_left
+from itertools import accumulate
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ReadTooFar
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
 
 
 def _skip_to(self, targetid):
@@ -71,6 +74,75 @@ def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     if not ids:
         return np.empty(0, np.int64), np.empty(0, np.float32)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def phrase_docs(reader, field: str, words: list[str], slop: int = 1) -> list[int] | None:
+    """Documents where `words` occur in order, each within `slop` positions after the one before.
+
+    The rule of Whoosh's `Phrase` (an ordered SpanNear2 with mindist 1), computed without building
+    spans: only documents holding every word are decoded, each word's positions become a set, and
+    the positions reachable so far move on word by word. None when a segment's postings are not the
+    block format this reads (the caller then asks Whoosh).
+    """
+    found: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        if any((field, word) not in leaf for word in words):
+            continue
+        matchers = []
+        for word in words:
+            matcher = leaf.postings(field, word)
+            blocks = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+            if not isinstance(blocks, W3LeafMatcher):
+                return None
+            matchers.append(blocks)
+        # rarest word first: the others only decode the blocks that can hold its documents
+        order = sorted(range(len(words)), key=lambda t: leaf.doc_frequency(field, words[t]))
+        lists: list = [None] * len(words)
+        common = None
+        for t in order:
+            lists[t] = _read_ids_values(matchers[t], common)
+            common = lists[t][0] if common is None else np.intersect1d(common, lists[t][0], assume_unique=True)
+        if leaf.has_deletions():  # deleted documents are still in the postings of their segment
+            common = common[~np.isin(common, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))]
+        where = [np.searchsorted(ids, common).tolist() for ids, _ in lists]
+        steps = range(1, slop + 1)
+        for k, doc in enumerate(common.tolist()):
+            reach = _positions(lists[0][1][where[0][k]])
+            for t in range(1, len(lists)):
+                here = _positions(lists[t][1][where[t][k]])
+                if slop == 1:
+                    reach = {p + 1 for p in reach} & here
+                else:
+                    reach = {q for q in here if any(q - d in reach for d in steps)}
+                if not reach:
+                    break
+            if reach:
+                found.append(doc + offset)
+    return found
+
+
+def _read_ids_values(m: W3LeafMatcher, wanted: np.ndarray | None = None) -> tuple[np.ndarray, list[bytes]]:
+    """Ids and values of a posting list; with `wanted` (sorted ids), only of blocks that may hold them."""
+    ids, values = [], []
+    low = 0
+    while m.is_active():
+        high = m._maxid
+        if wanted is None or np.searchsorted(wanted, low) < np.searchsorted(wanted, high, side="right"):
+            if m._ids is None:
+                m._read_ids()
+            if m._values is None:
+                m._read_values()
+            ids.append(np.asarray(m._ids, dtype=np.int64)[m._i:])
+            values.extend(m._values[m._i:])
+        low = high + 1
+        m._next_block()
+    return (np.concatenate(ids) if ids else np.empty(0, np.int64)), values
+
+
+def _positions(value: bytes) -> set[int]:
+    """A Positions posting's positions (as Whoosh encodes them: a count, then pickled deltas)."""
+    codes = value[_INT_SIZE:]
+    return set(accumulate(pickle.loads(codes if codes.endswith(b".") else codes + b".")))
 
 
 def install() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import ranking, store, suggest
+from . import postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
@@ -274,10 +274,12 @@ class SearchEngine:
         docs = gen.recall(key)
         if docs is not None:
             return docs
+        found = None
         if isinstance(q, wq.Term):  # the pre-ranker reads (and caches) the same posting list
-            docs = frozenset(gen.weights.weights(searcher, q.fieldname, q.text)[0].tolist())
-        else:
-            docs = frozenset(q.matcher(searcher).all_ids())
+            found = gen.weights.weights(searcher, q.fieldname, q.text)[0].tolist()
+        elif isinstance(q, wq.Phrase):
+            found = postings.phrase_docs(searcher.reader(), q.fieldname, list(q.words), q.slop)
+        docs = frozenset(q.matcher(searcher).all_ids() if found is None else found)
         return gen.remember(key, docs)
 
     def _most_words(self, gen: _Generation, searcher, q: MostWords) -> tuple[int, frozenset[int]]:

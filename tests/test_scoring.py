@@ -115,3 +115,26 @@ def test_term_postings_read_by_block_equal_stepping_with_deletions(tmp_path):
         assert ids.tolist() == [d for d, _ in expected], term
         assert weights.tolist() == pytest.approx([w for _, w in expected]), term
     assert len(term_postings(reader, "body", "salud")[0]) > 128  # more than one block
+    from indexer.postings import phrase_docs
+
+    for words in (["hospital", "general"], ["personal", "mediz"], ["salud", "salud"], ["campan", "nin", "nin"]):
+        for slop in (1, 3):
+            expected = sorted(wq.Phrase("body", words, slop=slop).matcher(searcher).all_ids())
+            assert phrase_docs(reader, "body", words, slop) == expected, (words, slop)
+
+
+def test_phrase_documents_are_whooshs_phrase_matches(engine):
+    """`postings.phrase_docs` against Whoosh's own Phrase matcher on random phrases, over two segments."""
+    from indexer.postings import phrase_docs
+
+    rng = random.Random(5)
+    searcher = engine.generation().searcher()
+    stems = sorted({t.decode() for t in searcher.reader().lexicon("body") if t.decode().isalpha()})
+    checked = 0
+    for _ in range(60):
+        words = [rng.choice(stems) for _ in range(rng.choice((2, 2, 3)))]
+        for slop in (1, 2, 4):
+            expected = sorted(wq.Phrase("body", words, slop=slop).matcher(searcher).all_ids())
+            assert phrase_docs(searcher.reader(), "body", words, slop) == expected, (words, slop)
+            checked += bool(expected)
+    assert checked > 20  # most of the random phrases do occur somewhere
