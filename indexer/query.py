@@ -637,16 +637,15 @@ class MostWordsAt(wq.Query):
 
     def matcher(self, searcher, context=None):
         most = self.most
-        offset = segment_offset(searcher)
-        size = searcher.reader().doc_count_all()
+        offset, here = segment_docs(searcher, self.docnums)
         mandatory = [docs for docs, needed in zip(self.clause_docs, most.mandatory) if needed]
         ids, counts, local_clause_docs = [], {}, [set() for _ in self.clause_docs]
-        for doc in self.docnums:
-            if not 0 <= doc - offset < size or any(doc not in docs for docs in mandatory):
+        for local in here:
+            doc = local + offset
+            if any(doc not in docs for docs in mandatory):
                 continue
             held = [i for i, docs in enumerate(self.clause_docs) if doc in docs]
             if len(held) >= self.need:
-                local = doc - offset
                 ids.append(local)
                 counts[local] = len(held)
                 for i in held:
@@ -737,6 +736,13 @@ def segment_offset(searcher) -> int:
         if sub is searcher:
             return offset
     return 0
+
+
+def segment_docs(searcher, docnums: list[int]) -> tuple[int, list[int]]:
+    """(this segment's offset, those of the global `docnums` that fall in it, as local numbers)."""
+    offset = segment_offset(searcher)
+    size = searcher.reader().doc_count_all()
+    return offset, [d - offset for d in docnums if 0 <= d - offset < size]
 
 
 def docs_of(q: wq.Query, searcher) -> set:

@@ -22,7 +22,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.util import make_binary_tree
 
 from . import postings
-from .query import MostWords, segment_offset
+from .query import MostWords, segment_docs
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, so both stages agree
 TERM_CACHE = 2048
@@ -130,9 +130,7 @@ class OnlyDocs(wq.Query):
         return len(self.docnums)
 
     def matcher(self, searcher, context=None):
-        offset = segment_offset(searcher)
-        local = [d - offset for d in self.docnums if 0 <= d - offset < searcher.reader().doc_count_all()]
-        return _Unscored(local)
+        return _Unscored(segment_docs(searcher, self.docnums)[1])
 
 
 class _Unscored(ListMatcher):
@@ -185,9 +183,7 @@ class PhraseAt(wq.Query):
             if (phrase.fieldname, word) not in reader:
                 return NullMatcher()
             words.append(word)
-        offset = segment_offset(searcher)
-        size = reader.doc_count_all()
-        local = [d - offset for d in self.docnums if 0 <= d - offset < size]
+        local = segment_docs(searcher, self.docnums)[1]
         if not local:
             return NullMatcher()
         terms = [wq.Term(phrase.fieldname, w).matcher(searcher, context) for w in words]
