@@ -25,10 +25,12 @@ from .document import Metadata, Unreadable
 from .extract import extract_metadata
 from .manifest import Manifest
 from .schema import SCHEMA_VERSION, analysis_fingerprint, bulletin_schema
-from .sources import read_bulletin, scan_corpus
+from .sources import needs_tool, read_bulletin, scan_corpus
+from .sources.ocr import OcrSettings, using as ocr_settings
 
 # Formats preferred as the text shown for a group of duplicate files.
-_FORMAT_RANK = {".md": 0, ".markdown": 0, ".txt": 1, ".docx": 2, ".html": 3, ".htm": 3, ".pdf": 4}
+_FORMAT_RANK = {".md": 0, ".markdown": 0, ".txt": 1, ".docx": 2, ".odt": 2, ".doc": 2, ".rtf": 2, ".html": 3,
+                ".htm": 3, ".pdf": 4}
 _PARALLEL_FROM = 24  # below this many files a process pool costs more than it saves
 _PARALLEL_WRITE_FROM = 500  # documents before the index is written by several processes
 WRITER_MB = 256  # memory per writer process before it spills postings to disk
@@ -45,6 +47,7 @@ class BulletinFile:
     text: str
     metadata: Metadata
     sketch: dict
+    ocr: dict | None = None  # how the text was read by OCR (pages, cached, seconds), None for a text layer
 
 
 @dataclass
@@ -63,12 +66,22 @@ class BuildReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     generation: str | None = None
+    ocr: dict = field(default_factory=lambda: {"files": 0, "pages": 0, "ocr_pages": 0, "cached": 0, "seconds": 0.0})
+
+    def count_ocr(self, info: dict) -> None:
+        """Add one OCR'd file: pages read, pages that needed Tesseract (not the cache), seconds."""
+        self.ocr["files"] += 1
+        self.ocr["pages"] += info.get("pages", 0)
+        self.ocr["ocr_pages"] += info.get("ocr_pages", 0)
+        self.ocr["cached"] += 1 if info.get("cached") else 0
+        self.ocr["seconds"] = round(self.ocr["seconds"] + info.get("seconds", 0.0), 3)
 
     def as_json(self) -> dict:
         return {
             "mode": self.mode, "documents": self.documents, "files": self.files, "merged": self.merged,
             "added": self.added, "updated": self.updated, "removed": self.removed,
             "unchanged": self.unchanged, "seconds": round(self.seconds, 3), "generation": self.generation,
+            "ocr": dict(self.ocr),
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "warnings": [{"path": p, "warning": w} for p, w in self.warnings],
         }
@@ -81,7 +94,7 @@ def bulletin_id(path: str) -> str:
     return f"{slug}-{digest}"
 
 
-def load_file(root: Path, path: str) -> BulletinFile | tuple[str, str]:
+def load_file(root: Path, path: str, ocr: OcrSettings | None = None) -> BulletinFile | tuple[str, str]:
     """Read, extract and sketch one file; a (path, reason) pair when it cannot be a bulletin.
 
     Runs in worker processes, so it must never raise.
@@ -90,13 +103,14 @@ def load_file(root: Path, path: str) -> BulletinFile | tuple[str, str]:
     try:
         stat = full.stat()
         digest = _sha1(full)
-        source = read_bulletin(full)
+        with ocr_settings(ocr):
+            source = read_bulletin(full)
         if not source.text.strip():
             raise Unreadable("sin texto")
         metadata = extract_metadata(source, path)
         metadata.warnings = list(source.warnings) + list(metadata.warnings)
         return BulletinFile(path, stat.st_size, stat.st_mtime_ns, digest, source.text, metadata,
-                            duplicates.sketch(source.text))
+                            duplicates.sketch(source.text), source.meta.get("ocr"))
     except Unreadable as exc:
         return path, str(exc) or "ilegible"
     except FileNotFoundError:
@@ -113,22 +127,23 @@ def _sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _load_many(root: Path, paths: list[str], jobs: int | None, tick: Callable[[int], None]):
+def _load_many(root: Path, paths: list[str], jobs: int | None, tick: Callable[[int], None], ocr: OcrSettings):
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) < _PARALLEL_FROM:
         for path in paths:
-            yield load_file(root, path)
+            yield load_file(root, path, ocr)
             tick(1)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        roots = [root] * len(paths)
-        for result in pool.map(load_file, roots, paths, chunksize=4):
+        roots, settings = [root] * len(paths), [ocr] * len(paths)
+        for result in pool.map(load_file, roots, paths, settings, chunksize=4):
             yield result
             tick(1)
 
 
 def _representative(members: list[BulletinFile]) -> BulletinFile:
-    return min(members, key=lambda f: (_FORMAT_RANK.get(Path(f.path).suffix.lower(), 9), f.path))
+    """The file whose text is shown: a text layer before OCR, then by format."""
+    return min(members, key=lambda f: (f.ocr is not None, _FORMAT_RANK.get(Path(f.path).suffix.lower(), 9), f.path))
 
 
 def to_document(members: list[BulletinFile]) -> dict:
@@ -146,7 +161,7 @@ def to_document(members: list[BulletinFile]) -> dict:
         "agency": ",".join(name.replace(",", " ") for name in meta.agencies),
         "number": meta.number or "",
         "place": meta.place,
-        "meta": {"sources": meta.sources, "warnings": meta.warnings, "url": meta.url},
+        "meta": {"sources": meta.sources, "warnings": meta.warnings, "url": meta.url, "ocr": best.ocr is not None},
     }
     if meta.date:
         doc["date"] = meta.date.year * 10000 + meta.date.month * 100 + meta.date.day
@@ -169,11 +184,15 @@ def _scan(root: Path, report: BuildReport) -> dict[str, os.stat_result]:
 class _Progress:
     """Adapter so the library reports progress without depending on how the CLI draws it."""
 
-    def __init__(self, factory, total: int, label: str):
+    def __init__(self, factory, total: int, label: str, report: BuildReport | None = None):
         self.bar = factory(total, label) if factory else None
+        self.report, self.ocr_shown = report, 0
 
     def __call__(self, n: int) -> None:
         if self.bar is not None:
+            if self.report is not None and self.report.ocr["files"] != self.ocr_shown and hasattr(self.bar, "set_postfix_str"):
+                self.ocr_shown = self.report.ocr["files"]
+                self.bar.set_postfix_str(f"OCR {self.ocr_shown} ({self.report.ocr['pages']} págs.)", refresh=False)
             self.bar.update(n)
 
     def close(self) -> None:
@@ -186,6 +205,8 @@ def _readable(results: Iterable, report: BuildReport) -> Iterator[BulletinFile]:
     for result in results:
         if isinstance(result, BulletinFile):
             report.warnings.extend((result.path, w) for w in result.metadata.warnings)
+            if result.ocr is not None:
+                report.count_ocr(result.ocr)
             yield result
         else:
             report.skipped.append(result)
@@ -247,10 +268,15 @@ def _write_groups(writer, groups: list[list[str]], bulletins, manifest: Manifest
     return len(groups)
 
 
-def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
-    """Full rebuild into a fresh generation, then an atomic swap."""
+def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
+          ocr: OcrSettings | None = None) -> BuildReport:
+    """Full rebuild into a fresh generation, then an atomic swap.
+
+    `ocr` defaults to a cache in the index folder and the page cap of the environment.
+    """
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
+    ocr = ocr or OcrSettings.for_index(index_dir)
     if not corpus.is_dir():
         raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
     report = BuildReport(mode="build")
@@ -259,9 +285,9 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None)
         gen_dir = store.new_generation_dir(index_dir)
         spool = _Spool(gen_dir / "reading.spool")
         try:
-            bar = _Progress(progress, len(paths), "Leyendo boletines")
+            bar = _Progress(progress, len(paths), "Leyendo boletines", report)
             try:
-                for f in _readable(_load_many(corpus, paths, jobs, bar), report):
+                for f in _readable(_load_many(corpus, paths, jobs, bar, ocr), report):
                     spool.put(f)
             finally:
                 bar.close()
@@ -315,7 +341,8 @@ def _manifest_ok(index_dir: Path, generation: str | None) -> bool:
         manifest.close()
 
 
-def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
+def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
+           ocr: OcrSettings | None = None) -> BuildReport:
     """Add new files, re-read changed ones and drop deleted ones; same atomic publish as `build`.
 
     A file counts as changed when its size or mtime moved *and* its content hash differs. Falls
@@ -323,8 +350,9 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
     """
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
+    ocr = ocr or OcrSettings.for_index(index_dir)
     if not _manifest_ok(index_dir, store.current_generation(index_dir)):
-        return build(corpus, index_dir, progress, jobs)  # nothing this version can update: full build
+        return build(corpus, index_dir, progress, jobs, ocr)  # nothing this version can update: full build
     if not corpus.is_dir():
         raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
     report = BuildReport(mode="update")
@@ -348,9 +376,9 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
             report.seconds = time.perf_counter() - started
             return report
 
-        bar = _Progress(progress, len(plan.changed), "Leyendo boletines nuevos o cambiados")
+        bar = _Progress(progress, len(plan.changed), "Leyendo boletines nuevos o cambiados", report)
         try:
-            loaded = _collect(_load_many(corpus, plan.changed, jobs, bar), report)
+            loaded = _collect(_load_many(corpus, plan.changed, jobs, bar, ocr), report)
         finally:
             bar.close()
 
@@ -359,7 +387,7 @@ def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None
             manifest = Manifest.copy(index_dir / generation, gen_dir)
             region, touched_docs = _update_region(manifest, plan, loaded)
             extra = sorted(p for p in region if p not in loaded)
-            loaded.update(_collect(_load_many(corpus, extra, jobs, lambda n: None), report))
+            loaded.update(_collect(_load_many(corpus, extra, jobs, lambda n: None, ocr), report))
             region = {p for p in region if p in loaded}
             groups = duplicates.group({p: loaded[p].sketch for p in region})
             for path in plan.deleted + [p for p in plan.changed if p not in loaded] + sorted(region):
@@ -407,7 +435,7 @@ def _plan_update(corpus: Path, manifest: Manifest, report: BuildReport) -> _Upda
         entry = indexed.get(rel)
         if entry is None:
             before = skipped_before.get(rel)
-            if before and (stat.st_size, stat.st_mtime_ns) == before[:2]:
+            if before and (stat.st_size, stat.st_mtime_ns) == before[:2] and not needs_tool(before[2]):
                 report.skipped.append((rel, before[2]))
             else:
                 changed.append(rel)

@@ -81,6 +81,10 @@ def _print_report(report, as_json: bool) -> None:
         if report.mode == "update":
             lines.append(f"Nuevos: {report.added}; actualizados: {report.updated}; "
                          f"eliminados: {report.removed}; sin cambios: {report.unchanged}.")
+        ocr = report.ocr
+        if ocr["files"]:
+            lines.append(f"OCR: {ocr['files']} archivos escaneados, {ocr['pages']} páginas "
+                         f"({ocr['ocr_pages']} leídas con Tesseract, el resto de la caché) en {ocr['seconds']:.1f} s.")
         if report.skipped:
             lines.append(f"Omitidos ({len(report.skipped)}):")
             lines += [f"  {path}: {reason}" for path, reason in report.skipped]
@@ -99,18 +103,22 @@ def _print_report(report, as_json: bool) -> None:
 @click.option("--update", is_flag=True, help="Only add new, re-read changed and drop deleted files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
+@click.option("--ocr-max-pages", type=click.IntRange(0, 10000), default=None,
+              help="Pages OCR'd per scanned file, 0 = no OCR [env BOLETINES_OCR_MAX_PAGES; default 20].")
 @_guard
-def index_command(corpus, index, update, as_json, jobs):
+def index_command(corpus, index, update, as_json, jobs, ocr_max_pages):
     """Build the index from the corpus (full rebuild, atomically swapped in).
 
     Exit status: 0 every file indexed; 3 index built but some files skipped (listed with a
     reason); 1 error, and the previous index stays live.
     """
     from . import build
+    from .sources.ocr import OcrSettings
 
     corpus, index = config.corpus_dir(corpus), config.index_dir(index)
     run = build.update if update else build.build
-    report = run(corpus, index, progress=None if as_json else _progress_factory(), jobs=jobs)
+    report = run(corpus, index, progress=None if as_json else _progress_factory(), jobs=jobs,
+                 ocr=OcrSettings.for_index(index, ocr_max_pages))
     _print_report(report, as_json)
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
@@ -121,10 +129,13 @@ def index_command(corpus, index, update, as_json, jobs):
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the update report as JSON.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
+@click.option("--ocr-max-pages", type=click.IntRange(0, 10000), default=None,
+              help="Pages OCR'd per scanned file, 0 = no OCR [env BOLETINES_OCR_MAX_PAGES; default 20].")
 @click.pass_context
-def update_command(ctx, corpus, index, as_json, jobs):
+def update_command(ctx, corpus, index, as_json, jobs, ocr_max_pages):
     """Same as `index --update`."""
-    ctx.invoke(index_command, corpus=corpus, index=index, update=True, as_json=as_json, jobs=jobs)
+    ctx.invoke(index_command, corpus=corpus, index=index, update=True, as_json=as_json, jobs=jobs,
+               ocr_max_pages=ocr_max_pages)
 
 
 def _terminal_snippet(html: str, color: bool) -> str:

@@ -348,6 +348,7 @@ class SearchEngine:
             "sources": meta.get("sources", {}),
             "warnings": meta.get("warnings", []),
             "url": meta.get("url"),
+            "ocr": bool(meta.get("ocr")),
         })
         return hit
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ..document import SourceText, Unreadable
 from . import walk
+from .ocr import read_image
+from .office import read_doc, read_odt, read_rtf
 from .pdf import read_pdf
 from .text import read_markdown, read_text
 from .web import read_html
@@ -21,6 +23,7 @@ from .word import read_docx
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # .txt/.md/.html: no bulletin is this long
 MAX_BINARY_BYTES = 100 * 1024 * 1024  # .docx/.pdf carry images, so they may be bigger
+MAX_IMAGE_BYTES = 50 * 1024 * 1024  # a scanned page, or a multi-page TIFF of a few
 
 _READERS: dict[str, tuple[Callable[[bytes], SourceText], int]] = {
     ".txt": (read_text, MAX_TEXT_BYTES),
@@ -30,10 +33,19 @@ _READERS: dict[str, tuple[Callable[[bytes], SourceText], int]] = {
     ".htm": (read_html, MAX_TEXT_BYTES),
     ".docx": (read_docx, MAX_BINARY_BYTES),
     ".pdf": (read_pdf, MAX_BINARY_BYTES),
+    ".doc": (read_doc, MAX_BINARY_BYTES),
+    ".odt": (read_odt, MAX_BINARY_BYTES),
+    ".rtf": (read_rtf, MAX_BINARY_BYTES),
+    ".png": (read_image, MAX_IMAGE_BYTES),
+    ".jpg": (read_image, MAX_IMAGE_BYTES),
+    ".jpeg": (read_image, MAX_IMAGE_BYTES),
+    ".tif": (read_image, MAX_IMAGE_BYTES),
+    ".tiff": (read_image, MAX_IMAGE_BYTES),
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 
-__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_BINARY_BYTES", "read_bulletin", "iter_corpus", "scan_corpus"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_TEXT_BYTES", "MAX_BINARY_BYTES", "read_bulletin", "iter_corpus", "scan_corpus",
+           "needs_tool"]
 
 
 def read_bulletin(path: Path) -> SourceText:
@@ -56,6 +68,11 @@ def read_bulletin(path: Path) -> SourceText:
         raise Unreadable("sin memoria para leerlo") from None
     except Exception as exc:  # a reader bug or library surprise must not stop the build
         raise Unreadable(f"error al leer: {type(exc).__name__}: {str(exc)[:120]}") from exc
+
+
+def needs_tool(reason: str) -> bool:
+    """Whether a file was skipped only for a missing system tool (or OCR switched off): worth reading again."""
+    return "instale " in reason or "OCR desactivado" in reason
 
 
 def iter_corpus(root: Path) -> Iterator[tuple[Path, str | None]]:

@@ -3,7 +3,7 @@
 pypdf gives each page's text in reading order. Two things make PDF text worse than the
 document it came from, and we undo both: running headers/footers repeated on every page
 (kept once, so a letterhead still names the agency) and words hyphenated at line ends.
-A PDF without a text layer is a scan: we say so instead of indexing nothing.
+A PDF without a text layer is a scan: it is read by OCR (see `ocr`).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from ..document import SourceText, Unreadable
 from .notes import LibraryNotes
+from .ocr import read_scanned_pdf
 from .tidy import is_page_number, plausible_title, tidy
 
 MAX_PAGES = 2000
@@ -39,11 +40,11 @@ def read_pdf(data: bytes) -> SourceText:
         title = _title(reader)
     letters = _LETTER.finditer("\n".join("\n".join(page) for page in pages))
     if sum(1 for _ in islice(letters, MIN_TEXT_CHARS)) < MIN_TEXT_CHARS:
-        raise Unreadable("PDF sin texto: ¿escaneado?")
+        return read_scanned_pdf(data)  # no text layer: a scan
     pages = drop_running_lines(pages)
     text = tidy(_join_hyphenated("\n\n".join("\n".join(page) for page in pages if page)))
     if not text:
-        raise Unreadable("PDF sin texto: ¿escaneado?")
+        return read_scanned_pdf(data)  # no text layer: a scan
     warnings = [f"PDF con defectos ({len(notes)} avisos de pypdf, p. ej.: {notes[0][:100]})"] if notes else []
     return SourceText(text=text, format="pdf", meta={"title": title} if title else {}, warnings=warnings)
 
