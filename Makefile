@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run index test test-fast eval-metadata eval-search bench clean
+.PHONY: install system-packages run index test test-fast eval-metadata eval-search bench clean
 
 $(BIN)/boletines: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,24 @@ $(BIN)/boletines: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[fast,test]"
 	touch $@
 
-install: $(BIN)/boletines
+install: $(BIN)/boletines system-packages
+
+## Optional Debian packages: Tesseract with its Spanish model (OCR of scans), antiword (.doc).
+## Without them those files are skipped with a reason saying what to install; nothing else changes.
+system-packages:
+	@missing=""; \
+	{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx spa; } || missing="tesseract-ocr tesseract-ocr-spa"; \
+	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	    echo "Instalando paquetes del sistema:$$missing"; \
+	    { $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+	      || echo "Aviso: no se pudieron instalar$$missing; los escaneados y .doc se omitirán con el motivo."; \
+	  else \
+	    echo "Aviso: instale$$missing para leer escaneados (OCR) y .doc; sin ellos se omiten con el motivo."; \
+	  fi; \
+	fi
 
 ## Build the index over corpus/ when it is missing or stale, then serve http://$(HOST):$(PORT)/
 run: install
