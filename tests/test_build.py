@@ -179,10 +179,10 @@ def test_hostile_folder_never_stops_a_build(corpus, tmp_path, monkeypatch):
 
     real_load = build.load_file
 
-    def load_and_delete(root, path):
+    def load_and_delete(root, path, *settings):
         if path == "se-borra.txt":
             doomed.unlink(missing_ok=True)
-        return real_load(root, path)
+        return real_load(root, path, *settings)
 
     monkeypatch.setattr(build, "load_file", load_and_delete)
     report = build.build(corpus, tmp_path / "index", jobs=1)

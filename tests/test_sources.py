@@ -35,7 +35,8 @@ def lines(source: SourceText) -> list[str]:
 
 
 def test_public_api_names():
-    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc", ".odt",
+                                            ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 
 
 # --- plain text and encodings ---------------------------------------------------------------
@@ -387,7 +388,8 @@ def test_pdf_with_repairable_defects_reads_with_a_warning(tmp_path, capsys):
 
 
 def test_pdf_without_text_layer_is_a_scan(tmp_path):
-    with pytest.raises(Unreadable, match="PDF sin texto"):
+    """Sent to OCR, which finds no words in a picture without any (or says Tesseract is missing)."""
+    with pytest.raises(Unreadable, match="^escaneado: (el OCR no encontró texto legible|instale tesseract-ocr-spa)"):
         read_bulletin(write(tmp_path, "scan.pdf", make_image_only_pdf()))
 
 
@@ -408,7 +410,7 @@ def test_running_lines_need_the_same_place_and_a_page_number_step():
 
 def test_iter_corpus_sorted_with_reasons_and_silent_skips(tmp_path):
     for name in [
-        "b/2.txt", "b/10.md", "a.TXT", "c/d/e.html", "notas.odt", "README.md", "sub/Readme.txt",
+        "b/2.txt", "b/10.md", "a.TXT", "c/d/e.html", "notas.odp", "README.md", "sub/Readme.txt",
         ".oculto.txt", ".git/config.txt", "~$boletin.docx", "sin_extension",
     ]:
         write(tmp_path, name, "texto")
@@ -418,7 +420,7 @@ def test_iter_corpus_sorted_with_reasons_and_silent_skips(tmp_path):
         ("b/10.md", None),
         ("b/2.txt", None),
         ("c/d/e.html", None),
-        ("notas.odt", "formato no soportado (.odt)"),
+        ("notas.odp", "formato no soportado (.odp)"),
         ("sin_extension", "formato no soportado (sin extensión)"),
         ("~$boletin.docx", "archivo temporal de Office"),
     ]

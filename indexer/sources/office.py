@@ -1,8 +1,10 @@
 """Readers for older office files: Word 97–2003 `.doc`, OpenDocument `.odt` and `.rtf`.
 
-- `.doc`: Debian's `antiword` (paragraphs kept whole, tables as rows, hyperlink field codes
-  left out — catdoc prints them as text). Files named .doc that are really RTF, HTML or .docx,
-  as office suites often save them, go to the reader of what they are.
+- `.doc`: Debian's `antiword` for the body (paragraphs kept whole, tables as rows, no field
+  codes). antiword leaves out page headers and footers; Debian's `catdoc` dumps the whole text
+  stream, where they follow the body, so when it is installed they are taken from its tail and
+  kept once at the end. Files named .doc that are really RTF, HTML or .docx, as office suites
+  often save them, go to the reader of what they are.
 - `.odt`: the package's XML read with lxml (already a dependency): body in order, headings with
   their level, tables as rows, text boxes, footnotes, page headers first and footers last.
 - `.rtf`: striprtf (pure Python), after lifting out the header and footer groups it drops.
@@ -58,18 +60,52 @@ def read_doc(data: bytes) -> SourceText:
             raise Unreadable(f"doc: antiword tardó más de {TOOL_TIMEOUT} s") from None
         except OSError as exc:
             raise Unreadable(f"{ANTIWORD_MISSING} ({exc.strerror or type(exc).__name__})") from None
+        if result.returncode != 0:
+            detail = result.stderr.decode("utf-8", "replace").replace(handle.name, "").strip().splitlines()
+            raise Unreadable(f"doc dañado: {(detail or ['antiword no pudo leerlo'])[-1].strip(' :')[:100]}")
+        body = tidy("\n".join(_antiword_line(line) for line in result.stdout.decode("utf-8", "replace").splitlines()))
+        if not body:
+            raise Unreadable("doc sin texto")
+        furniture = _doc_furniture(handle.name, body)
+    return SourceText(text=tidy("\n\n".join([body] + furniture)), format="doc")
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+_RULE = re.compile(r"^[-_=*.·•\s]{3,}$")
+_FIELD_CODE = re.compile(r'\b(?:HYPERLINK\s+"[^"]*"(?:\s+\\[a-z]\s+(?:"[^"]*"|\S+))*'
+                         r'|(?:PAGE|NUMPAGES|SECTIONPAGES|DATE|TIME)(?:\s+\\[*@#]\s+(?:"[^"]*"|\S+))*(?=\s))')
+
+
+def _doc_furniture(path: str, body: str) -> list[str]:
+    """Header and footer lines: what catdoc prints after the body's last line (none without catdoc)."""
+    if not shutil.which("catdoc"):
+        return []
+    try:
+        result = subprocess.run(["catdoc", "-d", "utf-8", "-w", path], capture_output=True, timeout=TOOL_TIMEOUT)
+    except (OSError, subprocess.SubprocessError):
+        return []
     if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").replace(handle.name, "").strip().splitlines()
-        raise Unreadable(f"doc dañado: {(detail or ['antiword no pudo leerlo'])[-1].strip(' :')[:100]}")
-    text = tidy("\n".join(_antiword_line(line) for line in result.stdout.decode("utf-8", "replace").splitlines()))
-    if not text:
-        raise Unreadable("doc sin texto")
-    return SourceText(text=text, format="doc")
+        return []
+    squeeze = lambda line: " ".join(line.split())  # noqa: E731
+    lines = [squeeze(_FIELD_CODE.sub(" ", line)) for line in result.stdout.decode("utf-8", "replace").splitlines()]
+    last = next((squeeze(line) for line in reversed(body.split("\n"))
+                 if "|" not in line and len(_LETTERS.findall(line)) >= 3), None)
+    ends = [index for index, line in enumerate(lines) if line == last]
+    if not ends:
+        return []
+    known = {squeeze(line) for line in body.split("\n")}
+    blocks: list[str] = []
+    for line in lines[ends[-1] + 1:]:
+        if line and line not in known and not is_page_number(line) and line not in blocks:
+            blocks.append(line)
+    return blocks
 
 
 def _antiword_line(line: str) -> str:
     """antiword draws a table row as '|cell |cell |': keep it as 'cell | cell'; an empty row goes."""
     stripped = line.strip()
+    if _RULE.match(stripped):
+        return ""  # a drawn rule, not text
     if len(stripped) > 1 and stripped[0] == "|" and stripped[-1] == "|":
         return " | ".join(cell.strip() for cell in stripped[1:-1].split("|") if cell.strip())
     return line
