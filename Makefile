@@ -15,12 +15,13 @@ $(BIN)/boletines: pyproject.toml
 
 install: $(BIN)/boletines system-packages
 
-## Optional Debian packages: Tesseract with its Spanish model (OCR of scans), antiword (.doc).
+## Optional Debian packages: Tesseract with its Spanish model (OCR of scans), antiword and catdoc (.doc).
 ## Without them those files are skipped with a reason saying what to install; nothing else changes.
 system-packages:
 	@missing=""; \
 	{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx spa; } || missing="tesseract-ocr tesseract-ocr-spa"; \
 	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
+	command -v catdoc >/dev/null 2>&1 || missing="$$missing catdoc"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
