@@ -186,11 +186,15 @@ def inspect_command(files, as_json):
     from .document import Metadata, Unreadable
     from .extract import extract_metadata
     from .sources import read_bulletin
+    from .sources.ocr import OcrSettings, using
 
+    index = config.index_dir()
     results = []
     for path in files:
         try:
-            metadata = extract_metadata(read_bulletin(path), path)
+            with using(OcrSettings.for_index(index if index.is_dir() else None)):  # the index's OCR cache
+                source = read_bulletin(path)
+            metadata = extract_metadata(source, path)
         except Unreadable as exc:
             metadata = Metadata(warnings=[f"ilegible: {exc}"])
         except OSError as exc:

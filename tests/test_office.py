@@ -112,9 +112,11 @@ def test_doc_body_tables_and_footer(tmp_path):
         assert text.endswith("Avenida Independencia 5, Centro") and "Página" not in text
 
 
-def test_a_doc_that_is_really_rtf_or_docx_is_read_as_what_it_is(tmp_path):
+def test_a_doc_that_is_really_rtf_or_odt_is_read_as_what_it_is(tmp_path):
     source = read_bulletin(write(tmp_path, "guardado-como.doc", RTF.encode("ascii")))
     assert source.format == "rtf" and "vigilancia del dengue" in source.text
+    source = read_bulletin(write(tmp_path, "otro.doc", odt_package(BODY)))
+    assert source.format == "odt" and "Región | Dosis" in source.text
 
 
 def test_missing_antiword_is_reported_with_what_to_install(tmp_path, monkeypatch):

@@ -38,10 +38,10 @@ def read_doc(data: bytes) -> SourceText:
     head = data[:1024].lstrip()
     if head.startswith(b"{\\rtf"):
         return read_rtf(data)
-    if data.startswith(b"PK"):
+    if data.startswith(b"PK"):  # a .docx, or an .odt, under an old name
         from .word import read_docx
 
-        return read_docx(data)
+        return read_odt(data) if b"content.xml" in data and b"word/document.xml" not in data else read_docx(data)
     if re.match(rb"(?i)(<!doctype html|<html|<\?xml[^>]*>\s*<html)", head):
         from .web import read_html
 
