@@ -5,11 +5,15 @@ the result is written into a fresh generation and published atomically (see `sto
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import re
 import shutil
+import signal
+import sqlite3
+import sys
 import time
 from array import array
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +25,11 @@ from whoosh import index as whoosh_index
 
 from . import duplicates, store
 from .analysis import fold
-from .document import Metadata, Unreadable
+from .document import Metadata, Unreadable, shown_path
 from .extract import extract_metadata
 from .manifest import Manifest
 from .schema import SCHEMA_VERSION, analysis_fingerprint, bulletin_schema
-from .sources import needs_tool, read_bulletin, scan_corpus
+from .sources import read_bulletin, scan_corpus, walk
 from .sources.ocr import OcrSettings, using as ocr_settings
 
 # Formats preferred as the text shown for a group of duplicate files.
@@ -66,6 +70,7 @@ class BuildReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     generation: str | None = None
+    rebuilt_because: str | None = None  # an update that had to rebuild in full, and why (a damaged index)
     ocr: dict = field(default_factory=lambda: {"files": 0, "pages": 0, "ocr_pages": 0, "cached": 0, "seconds": 0.0})
 
     def count_ocr(self, info: dict) -> None:
@@ -81,16 +86,17 @@ class BuildReport:
             "mode": self.mode, "documents": self.documents, "files": self.files, "merged": self.merged,
             "added": self.added, "updated": self.updated, "removed": self.removed,
             "unchanged": self.unchanged, "seconds": round(self.seconds, 3), "generation": self.generation,
+            "rebuilt_because": self.rebuilt_because,
             "ocr": dict(self.ocr),
-            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-            "warnings": [{"path": p, "warning": w} for p, w in self.warnings],
+            "skipped": [{"path": shown_path(p), "reason": shown_path(r)} for p, r in self.skipped],
+            "warnings": [{"path": shown_path(p), "warning": shown_path(w)} for p, w in self.warnings],
         }
 
 
 def bulletin_id(path: str) -> str:
     """Stable, URL-safe id: a readable slug of the file name plus a hash of its corpus path."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(Path(path).stem))[:48].strip("-") or "boletin"
-    digest = hashlib.blake2b(path.encode("utf-8"), digest_size=4).hexdigest()
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(Path(shown_path(path)).stem))[:48].strip("-") or "boletin"
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=4).hexdigest()
     return f"{slug}-{digest}"
 
 
@@ -101,6 +107,8 @@ def load_file(root: Path, path: str, ocr: OcrSettings | None = None) -> Bulletin
     """
     full = root / path
     try:
+        if not walk.inside(os.path.realpath(root), os.fspath(full)):  # replaced by a link since the scan
+            return path, walk.OUTSIDE
         stat = full.stat()
         digest = _sha1(full)
         with ocr_settings(ocr):
@@ -110,7 +118,7 @@ def load_file(root: Path, path: str, ocr: OcrSettings | None = None) -> Bulletin
         metadata = extract_metadata(source, path)
         metadata.warnings = list(source.warnings) + list(metadata.warnings)
         return BulletinFile(path, stat.st_size, stat.st_mtime_ns, digest, source.text, metadata,
-                            duplicates.sketch(source.text), source.meta.get("ocr"))
+                            duplicates.sketch(source.text, metadata.date, metadata.number), source.meta.get("ocr"))
     except Unreadable as exc:
         return path, str(exc) or "ilegible"
     except FileNotFoundError:
@@ -153,9 +161,10 @@ def to_document(members: list[BulletinFile]) -> dict:
     paths = sorted(f.path for f in members)
     doc = {
         "id": bulletin_id(paths[0]),
-        "path": best.path,
+        "path": shown_path(best.path),  # the indexed term must be valid UTF-8; the stored value is the real path
+        "_stored_path": best.path,
         "paths": paths,
-        "title": meta.title or Path(best.path).stem,
+        "title": meta.title or shown_path(Path(best.path).stem),
         "body": best.text,
         "exact": (meta.title or "") + "\n" + best.text,
         "agency": ",".join(name.replace(",", " ") for name in meta.agencies),
@@ -233,7 +242,7 @@ class _Spool:
         data = pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)
         self.where[f.path] = (self.file.seek(0, os.SEEK_END), len(data))
         self.file.write(data)
-        self.sketches[f.path] = {"k": array("I", f.sketch["k"]), "n": f.sketch["n"]}
+        self.sketches[f.path] = {**f.sketch, "k": array("I", f.sketch["k"])}
 
     def __getitem__(self, path: str) -> BulletinFile:
         offset, length = self.where[path]
@@ -268,11 +277,78 @@ def _write_groups(writer, groups: list[list[str]], bulletins, manifest: Manifest
     return len(groups)
 
 
+class WouldLoseBulletins(Exception):
+    """A build or update would publish an index with far fewer bulletins than the live one."""
+
+
+def _live_documents(index_dir: Path) -> int | None:
+    """Bulletins in the live index according to its manifest; None when there is none to read."""
+    generation = store.current_generation(index_dir)
+    if generation is None or not Manifest.exists(Path(index_dir) / generation):
+        return None
+    try:
+        manifest = Manifest(Path(index_dir) / generation)
+        try:
+            return manifest.counts()[1]
+        finally:
+            manifest.close()
+    except sqlite3.Error:
+        return None
+
+
+def refuse_big_loss(index_dir: Path, documents: int, force: bool) -> None:
+    """Keep the live index when the new one would lose most of it (an empty corpus, a folder that was
+    not mounted): publishing that needs `force`."""
+    live = _live_documents(index_dir)
+    if force or not live or (documents > 0 and documents >= live / 2):
+        return
+    raise WouldLoseBulletins(
+        f"El índice vivo tiene {live} boletines y el nuevo tendría {documents}: no se publica y el índice "
+        f"vivo queda intacto. Si la carpeta del corpus es la correcta (¿está montada?), repita con --force.")
+
+
+# Forked workers (the reading pool, Whoosh's writer processes) die with the process that builds:
+# a `kill -9` of a build must leave nothing running. Linux only (prctl); elsewhere a no-op.
+_builder_pid: int | None = None
+_prctl = None
+
+
+def _in_forked_child() -> None:
+    global _builder_pid
+    parent, _builder_pid = _builder_pid, None  # grandchildren are not this rule's business
+    if parent is None or _prctl is None:
+        return
+    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills this worker when the builder dies
+    if os.getppid() != parent:  # the builder died before that took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_in_forked_child)
+
+
+@contextlib.contextmanager
+def workers_die_with_builder():
+    global _builder_pid, _prctl
+    if _prctl is None and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            _prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, never in a fresh fork
+        except (OSError, AttributeError):
+            pass
+    _builder_pid = os.getpid()
+    try:
+        yield
+    finally:
+        _builder_pid = None
+
+
 def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
-          ocr: OcrSettings | None = None) -> BuildReport:
+          ocr: OcrSettings | None = None, force: bool = False) -> BuildReport:
     """Full rebuild into a fresh generation, then an atomic swap.
 
-    `ocr` defaults to a cache in the index folder and the page cap of the environment.
+    `ocr` defaults to a cache in the index folder and the page cap of the environment. Refuses
+    (WouldLoseBulletins) to publish fewer than half the live index's bulletins unless `force`.
     """
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
@@ -280,7 +356,8 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
     if not corpus.is_dir():
         raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
     report = BuildReport(mode="build")
-    with store.writer_lock(index_dir):
+    with store.writer_lock(index_dir), workers_die_with_builder():
+        store.remove_unfinished(index_dir)
         paths = list(_scan(corpus, report))
         gen_dir = store.new_generation_dir(index_dir)
         spool = _Spool(gen_dir / "reading.spool")
@@ -303,6 +380,7 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
             writer.commit()
             _finish_manifest(manifest, corpus, report)
             spool.close()
+            refuse_big_loss(index_dir, report.documents, force)
         except BaseException:
             spool.close()
             shutil.rmtree(gen_dir, ignore_errors=True)
@@ -333,158 +411,15 @@ def _manifest_ok(index_dir: Path, generation: str | None) -> bool:
     """Whether the live index was made with this schema and this analysis (so it can be updated)."""
     if generation is None or not Manifest.exists(Path(index_dir) / generation):
         return False
-    manifest = Manifest(Path(index_dir) / generation)
     try:
-        return (manifest.get_meta("schema") == str(SCHEMA_VERSION)
-                and manifest.get_meta("analysis") == analysis_fingerprint())
-    finally:
-        manifest.close()
-
-
-def update(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
-           ocr: OcrSettings | None = None) -> BuildReport:
-    """Add new files, re-read changed ones and drop deleted ones; same atomic publish as `build`.
-
-    A file counts as changed when its size or mtime moved *and* its content hash differs. Falls
-    back to a full build when there is no index yet or it was made by other schema or analysis.
-    """
-    started = time.perf_counter()
-    corpus, index_dir = Path(corpus), Path(index_dir)
-    ocr = ocr or OcrSettings.for_index(index_dir)
-    if not _manifest_ok(index_dir, store.current_generation(index_dir)):
-        return build(corpus, index_dir, progress, jobs, ocr)  # nothing this version can update: full build
-    if not corpus.is_dir():
-        raise FileNotFoundError(f"La carpeta del corpus no existe: {corpus}")
-    report = BuildReport(mode="update")
-    with store.writer_lock(index_dir):
-        generation = store.current_generation(index_dir)
-        live = Manifest(index_dir / generation)
+        manifest = Manifest(Path(index_dir) / generation)
         try:
-            plan = _plan_update(corpus, live, report)
+            return (manifest.get_meta("schema") == str(SCHEMA_VERSION)
+                    and manifest.get_meta("analysis") == analysis_fingerprint())
         finally:
-            live.close()
-        if not plan.changed and not plan.deleted:
-            if plan.refreshed:  # touched but identical files: remember their new stat only
-                live = Manifest(index_dir / generation)
-                for path, (size, mtime_ns) in plan.refreshed.items():
-                    live.touch(path, size, mtime_ns)
-                live.close()
-            report.documents = report.unchanged = len(set(plan.docs.values()))
-            report.files = len(plan.docs)
-            report.merged = report.files - report.documents
-            report.generation = generation
-            report.seconds = time.perf_counter() - started
-            return report
-
-        bar = _Progress(progress, len(plan.changed), "Leyendo boletines nuevos o cambiados", report)
-        try:
-            loaded = _collect(_load_many(corpus, plan.changed, jobs, bar, ocr), report)
-        finally:
-            bar.close()
-
-        gen_dir = store.clone_generation(index_dir, generation, skip=(Manifest.FILENAME,))
-        try:
-            manifest = Manifest.copy(index_dir / generation, gen_dir)
-            region, touched_docs = _update_region(manifest, plan, loaded)
-            extra = sorted(p for p in region if p not in loaded)
-            loaded.update(_collect(_load_many(corpus, extra, jobs, lambda n: None, ocr), report))
-            region = {p for p in region if p in loaded}
-            groups = duplicates.group({p: loaded[p].sketch for p in region})
-            for path in plan.deleted + [p for p in plan.changed if p not in loaded] + sorted(region):
-                manifest.remove(path)
-            for path, (size, mtime_ns) in plan.refreshed.items():
-                manifest.touch(path, size, mtime_ns)
-            ix = whoosh_index.open_dir(str(gen_dir))
-            writer = ix.writer(limitmb=128)
-            for doc_id in touched_docs:
-                writer.delete_by_term("id", doc_id)
-            _write_groups(writer, groups, loaded, manifest)
-            writer.commit()
-            report.files, report.documents = manifest.counts()
-            _finish_manifest(manifest, corpus, report)
-        except BaseException:
-            shutil.rmtree(gen_dir, ignore_errors=True)
-            raise
-        store.publish(index_dir, gen_dir)
-    new_docs = {bulletin_id(g[0]) for g in groups}
-    report.added = len(new_docs - touched_docs)
-    report.updated = len(new_docs & touched_docs)
-    report.removed = len(touched_docs - new_docs)
-    report.unchanged = report.documents - len(new_docs)
-    report.merged = report.files - report.documents
-    report.generation = gen_dir.name
-    report.seconds = time.perf_counter() - started
-    return report
+            manifest.close()
+    except sqlite3.Error:  # a damaged manifest: nothing to update, rebuild
+        return False
 
 
-@dataclass
-class _UpdatePlan:
-    docs: dict  # every indexed path → its document id
-    changed: list  # new files and files whose content changed
-    deleted: list  # indexed files no longer in the corpus
-    refreshed: dict  # path → (size, mtime_ns) for files touched without a content change
-
-
-def _plan_update(corpus: Path, manifest: Manifest, report: BuildReport) -> _UpdatePlan:
-    """Compare the corpus with the manifest using stat first and the content hash only on doubt."""
-    indexed = manifest.stats()
-    skipped_before = manifest.skipped()
-    changed, refreshed = [], {}
-    paths = _scan(corpus, report)
-    for rel, stat in paths.items():
-        entry = indexed.get(rel)
-        if entry is None:
-            before = skipped_before.get(rel)
-            if before and (stat.st_size, stat.st_mtime_ns) == before[:2] and not needs_tool(before[2]):
-                report.skipped.append((rel, before[2]))
-            else:
-                changed.append(rel)
-        elif (stat.st_size, stat.st_mtime_ns) != entry[:2]:
-            try:
-                same = _sha1(corpus / rel) == entry[2]
-            except OSError:
-                same = False
-            if same:
-                refreshed[rel] = (stat.st_size, stat.st_mtime_ns)
-            else:
-                changed.append(rel)
-    deleted = sorted(p for p in indexed if p not in paths)
-    return _UpdatePlan({p: e[3] for p, e in indexed.items()}, changed, deleted, refreshed)
-
-
-def _update_region(manifest: Manifest, plan: _UpdatePlan, loaded: dict) -> tuple[set, set]:
-    """Files whose document may change, and the ids of the documents to replace.
-
-    That is the changed files, indexed files they duplicate, and every other member of a document
-    one of those belonged to (its group is regrouped from scratch).
-    """
-    region = set(loaded)
-    for path, f in loaded.items():
-        for other in manifest.candidates(f.sketch):
-            if other not in region and other not in plan.deleted:
-                sketch = manifest.sketch(other)
-                if sketch and duplicates.same_bulletin(f.sketch, sketch):
-                    region.add(other)
-    affected = region | set(plan.deleted) | set(plan.changed)
-    touched_docs = {plan.docs[p] for p in affected if p in plan.docs}
-    gone = set(plan.deleted)
-    for doc_id in touched_docs:
-        region.update(p for p in manifest.members(doc_id) if p not in gone)
-    return region, touched_docs
-
-
-def is_stale(corpus: Path, index_dir: Path) -> bool:
-    """True when there is no index, it was made by other analysis code, or the corpus changed since."""
-    generation = store.current_generation(index_dir)
-    if not _manifest_ok(index_dir, generation):
-        return True
-    published = (Path(index_dir) / store.CURRENT).stat().st_mtime_ns
-    for folder, dirs, files in os.walk(corpus):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in [*dirs, *files, ""]:
-            try:
-                if os.stat(os.path.join(folder, name), follow_symlinks=False).st_mtime_ns > published:
-                    return True
-            except OSError:
-                continue
-    return False
+from .update import is_stale, update  # noqa: E402  (the incremental half lives in its own module)

@@ -2,12 +2,15 @@
 
 Thin on purpose: every command parses options and calls the library (build, search, extract).
 Exit status: 0 success; 1 error (nothing changed); 2 bad usage; 3 index built but some files
-were skipped (the summary lists them with a reason).
+were skipped (the summary lists them with a reason); 4 the index is damaged (rebuild it).
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +19,16 @@ import click
 from . import config
 
 EXIT_SKIPPED = 3
+EXIT_DAMAGED = 4
+
+
+class Damaged(click.ClickException):
+    """The index cannot be read: the message says how to rebuild it."""
+
+    exit_code = EXIT_DAMAGED
+
+    def format_message(self) -> str:
+        return self.message
 
 
 class Failure(click.ClickException):
@@ -25,21 +38,52 @@ class Failure(click.ClickException):
         return self.message
 
 
+def system_error(exc: OSError) -> str:
+    """A system error as one Spanish sentence that says what to do; the previous index stays live."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno is None:  # ours, already in Spanish
+        return str(exc)
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return (f"No queda espacio en el disco{where}. Libere espacio y vuelva a ejecutar; "
+                f"el índice anterior sigue activo y nada quedó a medias.")
+    if exc.errno == errno.EROFS:
+        return f"La carpeta está en un sistema de archivos de solo lectura{where}: use --index con otra carpeta."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"Sin permiso para leer o escribir{where}: revise los permisos o use otra carpeta."
+    if exc.errno == errno.ENOENT:
+        return f"No existe{where or ': ' + str(exc)}."
+    if exc.errno == errno.ENOTDIR:
+        return f"No es una carpeta{where}."
+    if exc.errno == errno.EADDRINUSE:
+        return f"El puerto ya está en uso{where}: cierre el otro servidor o use --port con otro número."
+    if exc.errno == errno.EIO:
+        return f"Error de entrada/salida del disco{where}: el disco puede estar fallando."
+    return f"Error del sistema: {exc.strerror or exc}{where}."
+
+
 def _guard(func):
     """Turn any known failure into a clear message and exit status 1."""
     import functools
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from .build import WouldLoseBulletins
         from .search import SearchError
-        from .store import IndexBusy, NoIndex
+        from .store import IndexBusy, IndexDamaged, NoIndex
 
         try:
             return func(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except (NoIndex, IndexBusy, SearchError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+        except IndexDamaged as exc:
+            raise Damaged(str(exc))
+        except (NoIndex, IndexBusy, WouldLoseBulletins, SearchError) as exc:
             raise Failure(str(exc))
+        except OSError as exc:
+            raise Failure(system_error(exc))
+        except sqlite3.OperationalError as exc:  # the manifest database says it first when the disk fills
+            raise Failure(system_error(OSError(errno.ENOSPC, str(exc))) if "full" in str(exc)
+                          else f"Error del sistema: {exc}")
         except KeyboardInterrupt:
             raise Failure("Interrumpido.")
         except Exception as exc:  # the last line of defence: one sentence, not a stack trace
@@ -71,13 +115,24 @@ def _progress_factory():
     return factory
 
 
+def _json(value) -> str:
+    """Readable JSON (accents as they are) that is still valid UTF-8 when a file name is not: the
+    undecodable bytes of such a name stay as \\udcXX escapes, which `json.loads` then `os.fsencode`
+    turn back into the exact name."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _print_report(report, as_json: bool) -> None:
+    from .document import shown_path
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json(report.as_json()))
     else:
         mode = {"build": "reconstrucción completa", "update": "actualización"}.get(report.mode, report.mode)
         lines = [f"Índice listo ({mode}) en {report.seconds:.1f} s: {report.documents} boletines "
                  f"de {report.files} archivos; {report.merged} duplicados fusionados."]
+        if report.rebuilt_because:
+            lines.insert(0, f"{report.rebuilt_because}\nNo se podía actualizar: se reconstruyó por completo.")
         if report.mode == "update":
             lines.append(f"Nuevos: {report.added}; actualizados: {report.updated}; "
                          f"eliminados: {report.removed}; sin cambios: {report.unchanged}.")
@@ -87,11 +142,11 @@ def _print_report(report, as_json: bool) -> None:
                          f"({ocr['ocr_pages']} leídas con Tesseract, el resto de la caché) en {ocr['seconds']:.1f} s.")
         if report.skipped:
             lines.append(f"Omitidos ({len(report.skipped)}):")
-            lines += [f"  {path}: {reason}" for path, reason in report.skipped]
+            lines += [f"  {shown_path(path)}: {shown_path(reason)}" for path, reason in report.skipped]
         if report.warnings:
             lines.append(f"Avisos ({len(report.warnings)}):")
             shown = report.warnings[:20]
-            lines += [f"  {path}: {warning}" for path, warning in shown]
+            lines += [f"  {shown_path(path)}: {shown_path(warning)}" for path, warning in shown]
             if len(report.warnings) > len(shown):
                 lines.append(f"  … y {len(report.warnings) - len(shown)} más (use --json para verlos todos).")
         click.echo("\n".join(lines))
@@ -105,12 +160,14 @@ def _print_report(report, as_json: bool) -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
 @click.option("--ocr-max-pages", type=click.IntRange(0, 10000), default=None,
               help="Pages OCR'd per scanned file, 0 = no OCR [env BOLETINES_OCR_MAX_PAGES; default 20].")
+@click.option("--force", is_flag=True, help="Publish even if the new index has less than half the live one's bulletins.")
 @_guard
-def index_command(corpus, index, update, as_json, jobs, ocr_max_pages):
+def index_command(corpus, index, update, as_json, jobs, ocr_max_pages, force):
     """Build the index from the corpus (full rebuild, atomically swapped in).
 
     Exit status: 0 every file indexed; 3 index built but some files skipped (listed with a
-    reason); 1 error, and the previous index stays live.
+    reason); 1 error, and the previous index stays live (also when the new index would hold
+    less than half the live one's bulletins, unless --force).
     """
     from . import build
     from .sources.ocr import OcrSettings
@@ -118,7 +175,7 @@ def index_command(corpus, index, update, as_json, jobs, ocr_max_pages):
     corpus, index = config.corpus_dir(corpus), config.index_dir(index)
     run = build.update if update else build.build
     report = run(corpus, index, progress=None if as_json else _progress_factory(), jobs=jobs,
-                 ocr=OcrSettings.for_index(index, ocr_max_pages))
+                 ocr=OcrSettings.for_index(index, ocr_max_pages), force=force)
     _print_report(report, as_json)
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
@@ -131,11 +188,12 @@ def index_command(corpus, index, update, as_json, jobs, ocr_max_pages):
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
 @click.option("--ocr-max-pages", type=click.IntRange(0, 10000), default=None,
               help="Pages OCR'd per scanned file, 0 = no OCR [env BOLETINES_OCR_MAX_PAGES; default 20].")
+@click.option("--force", is_flag=True, help="Publish even if the new index has less than half the live one's bulletins.")
 @click.pass_context
-def update_command(ctx, corpus, index, as_json, jobs, ocr_max_pages):
+def update_command(ctx, corpus, index, as_json, jobs, ocr_max_pages, force):
     """Same as `index --update`."""
     ctx.invoke(index_command, corpus=corpus, index=index, update=True, as_json=as_json, jobs=jobs,
-               ocr_max_pages=ocr_max_pages)
+               ocr_max_pages=ocr_max_pages, force=force)
 
 
 def _terminal_snippet(html: str, color: bool) -> str:
@@ -158,6 +216,7 @@ def _terminal_snippet(html: str, color: bool) -> str:
 @_guard
 def search_command(query, index, agencies, date_from, date_to, sort, page, limit, as_json):
     """Search the index. Words are ANDed; "phrase", -exclude, OR, prefix*, agencia:, fecha:."""
+    from .document import shown_path
     from .search import SearchRequest, engine_for, parse_date_param
 
     request = SearchRequest(query=" ".join(query), agencies=list(agencies),
@@ -165,7 +224,7 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
                             sort=sort, page=page, limit=limit)
     response = engine_for(config.index_dir(index)).search(request)
     if as_json:
-        click.echo(json.dumps(response, ensure_ascii=False, indent=2))
+        click.echo(_json(response))
         return
     color = sys.stdout.isatty()
     click.echo(f"{response['total']} resultados ({response['took_ms']:.0f} ms)")
@@ -173,7 +232,7 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
         click.echo(f"¿Quisiste decir: {response['suggestion']}?")
     for rank, hit in enumerate(response["hits"], start=(page - 1) * limit + 1):
         details = " · ".join(x for x in [hit["date"] or "sin fecha", ", ".join(hit["agencies"]), hit["number"] or ""] if x)
-        click.echo(f"\n{rank}. {hit['title']}\n   {details}\n   {hit['path']}")
+        click.echo(f"\n{rank}. {hit['title']}\n   {details}\n   {shown_path(hit['path'])}")
         click.echo("   " + _terminal_snippet(hit["snippet"], color))
 
 
@@ -189,8 +248,10 @@ def inspect_command(files, as_json):
     from .sources.ocr import OcrSettings, using
 
     index = config.index_dir()
-    results = []
+    results, missing = [], []
     for path in files:
+        if not path.exists():
+            missing.append(path)
         try:
             with using(OcrSettings.for_index(index if index.is_dir() else None)):  # the index's OCR cache
                 source = read_bulletin(path)
@@ -201,9 +262,8 @@ def inspect_command(files, as_json):
             metadata = Metadata(warnings=[f"ilegible: {exc.strerror or exc}"])
         results.append(metadata.as_json(str(path)))
     if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-        return
-    for item in results:
+        click.echo(_json(results))
+    for item in ([] if as_json else results):
         click.echo(item["path"])
         for name in ("title", "date", "number", "agencies", "place"):
             value = item[name]
@@ -212,6 +272,56 @@ def inspect_command(files, as_json):
             click.echo(f"  {name:9} {shown if shown else '—'}" + (f"   [{source}]" if source and shown else ""))
         for warning in item["warnings"]:
             click.echo(f"  aviso     {warning}")
+    if missing:
+        raise Failure("No existe: " + ", ".join(str(p) for p in missing))
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, in Spanish, when the address cannot be served (port taken, unknown host)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise Failure(f"No se reconoce la dirección {host}: use --host con una dirección válida.")
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise Failure(f"El puerto {port} ya está en uso en {host}: cierre el otro servidor "
+                              f"o use --port con otro número.")
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                raise Failure(f"Sin permiso para usar el puerto {port} (los menores de 1024 requieren "
+                              f"privilegios): use --port con un número mayor.")
+            raise
+
+
+def _damage(index: Path) -> str | None:
+    """Why the live index cannot be opened, or None (also when there is none yet)."""
+    from .store import IndexDamaged, NoIndex, open_current
+
+    try:
+        open_current(index)
+    except IndexDamaged as exc:
+        return str(exc)
+    except NoIndex:
+        return None
+    return None
+
+
+def _warn_if_damaged(index: Path) -> None:
+    """Say at start-up what every page would say: the server still starts, and answers 503 until a
+    build publishes a readable index (it picks that up without a restart)."""
+    from .store import current_generation
+
+    damage = _damage(index)
+    if damage:
+        click.echo(f"Aviso: {damage} Hasta entonces las páginas responden 503.", err=True)
+    elif current_generation(index) is None:
+        click.echo(f"Aviso: no hay índice en {index}: ejecute `boletines index` para construirlo.", err=True)
 
 
 @main.command("serve")
@@ -230,9 +340,14 @@ def serve_command(corpus, index, host, port, threads, no_build):
     from webapp import create_app
 
     corpus, index = config.corpus_dir(corpus), config.index_dir(index)
-    if not no_build and corpus.is_dir() and build.is_stale(corpus, index):
+    check_port(host, port)
+    if not no_build and corpus.is_dir() and (build.is_stale(corpus, index) or _damage(index)):
         click.echo(f"Actualizando el índice de {corpus} …", err=True)
-        _print_report(build.update(corpus, index, progress=_progress_factory()), as_json=False)
+        try:
+            _print_report(build.update(corpus, index, progress=_progress_factory()), as_json=False)
+        except build.WouldLoseBulletins as exc:  # keep serving the live index
+            click.echo(f"Aviso: {exc}", err=True)
+    _warn_if_damaged(index)
     app = create_app({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)})
     click.echo(f"Boletines en http://{host}:{port}/  (Ctrl+C para salir)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="boletines")

@@ -63,3 +63,14 @@ class Metadata:
             "sources": dict(self.sources),
             "warnings": list(self.warnings),
         }
+
+
+def shown_path(path: str) -> str:
+    """A file name as a person can read it (and as UTF-8 can carry it).
+
+    Paths are kept as the filesystem gave them (`os.fsdecode`: undecodable bytes become lone
+    surrogates, and `os.fsencode` gives the bytes back); shown, those bytes become U+FFFD and a
+    newline or other control character in a name becomes its visible symbol (␊).
+    """
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else "␡" if c == "\x7f" else c for c in text)

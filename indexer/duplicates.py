@@ -5,9 +5,14 @@ A bottom-k sketch of hashed word shingles stands for each text; two texts are th
 their estimated resemblance is high and their lengths agree. Sketches are small lists of ints, so
 they go into the manifest and an update can compare a new file with the whole index without
 re-reading anything.
+
+Near-identical text is not enough, though: daily reports printed from one template differ only in
+their date or number, and each is its own bulletin. So a sketch also carries the bulletin's date
+and number when known, and two files whose known dates (or numbers) differ are never merged.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from collections import defaultdict
 from heapq import nsmallest
@@ -25,8 +30,28 @@ LENGTH_RATIO = 0.8
 BANDS = 8  # smallest sketch values that make two files duplicate candidates
 
 
-def sketch(text: str) -> dict:
-    """{"k": bottom-k shingle hashes, "n": word count} of a text, independent of markup and accents."""
+def sketch(text: str, date=None, number: str | None = None) -> dict:
+    """{"k": bottom-k shingle hashes, "n": word count} of a text, independent of markup and accents;
+    plus "d" (ISO date) and "no" (normalized number) when the bulletin has them."""
+    result = _text_sketch(text)
+    if date:
+        result["d"] = date.isoformat()
+    label = re.sub(r"[^a-z0-9]+", "", fold(number or ""))
+    if label:
+        result["no"] = label
+    return result
+
+
+def labels(s: dict) -> dict:
+    return {key: s[key] for key in ("d", "no") if s.get(key)}
+
+
+def _agree(a: dict, b: dict) -> bool:
+    """Dates and numbers, where both sides know them, are the same."""
+    return all(a[key] == b[key] for key in a.keys() & b.keys())
+
+
+def _text_sketch(text: str) -> dict:
     tokens = text_words(text)
     count = len(tokens)
     words = [fold(w) for w in tokens[:MAX_WORDS]]
@@ -48,6 +73,8 @@ def resemblance(a: dict, b: dict) -> float:
 
 
 def same_bulletin(a: dict, b: dict) -> bool:
+    if not _agree(labels(a), labels(b)):
+        return False
     small, large = sorted((a["n"], b["n"]))
     if large == 0 or small / large < LENGTH_RATIO:
         return False
@@ -63,6 +90,7 @@ def group(sketches: dict[str, dict]) -> list[list[str]]:
     """
     keys = sorted(sketches)
     parent = list(range(len(keys)))
+    known = [labels(sketches[key]) for key in keys]  # per group root: the dates and numbers it holds
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -86,8 +114,12 @@ def group(sketches: dict[str, dict]) -> list[list[str]]:
             for a_pos, a in enumerate(members):
                 for b in members[a_pos + 1:]:
                     ra, rb = find(a), find(b)
-                    if ra != rb and same_bulletin(sketches[keys[a]], sketches[keys[b]]):
-                        parent[max(ra, rb)] = min(ra, rb)
+                    # an undated copy must not chain the 5 June and 10 June reports into one group
+                    if ra != rb and _agree(known[ra], known[rb]) and same_bulletin(sketches[keys[a]],
+                                                                                  sketches[keys[b]]):
+                        low, high = min(ra, rb), max(ra, rb)
+                        parent[high] = low
+                        known[low] = {**known[high], **known[low]}
     groups: dict[int, list[str]] = defaultdict(list)
     for i, key in enumerate(keys):
         groups[find(i)].append(key)

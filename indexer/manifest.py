@@ -28,6 +28,20 @@ CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, size INTEGER, mtime_n
 """
 
 
+def _key(path: str) -> str | bytes:
+    """A path as SQLite can hold it: text, or its raw bytes when the name is not valid UTF-8
+    (a str with surrogates would fail to encode; the bytes round-trip through `_path`)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape")
+
+
+def _path(value: str | bytes) -> str:
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
 class Manifest:
     FILENAME = FILENAME
 
@@ -60,7 +74,7 @@ class Manifest:
     # -- files ---------------------------------------------------------------------------------
     def stats(self) -> dict[str, tuple[int, int, str, str]]:
         """path → (size, mtime_ns, sha1, doc) for every indexed file."""
-        return {p: (size, mtime, sha1, doc) for p, size, mtime, sha1, doc
+        return {_path(p): (size, mtime, sha1, doc) for p, size, mtime, sha1, doc
                 in self.db.execute("SELECT path, size, mtime_ns, sha1, doc FROM files")}
 
     def counts(self) -> tuple[int, int]:
@@ -68,24 +82,25 @@ class Manifest:
         return self.db.execute("SELECT COUNT(*), COUNT(DISTINCT doc) FROM files").fetchone()
 
     def sketch(self, path: str) -> dict | None:
-        row = self.db.execute("SELECT sketch FROM files WHERE path = ?", (path,)).fetchone()
+        row = self.db.execute("SELECT sketch FROM files WHERE path = ?", (_key(path),)).fetchone()
         return json.loads(row[0]) if row else None
 
     def members(self, doc: str) -> list[str]:
-        return [p for (p,) in self.db.execute("SELECT path FROM files WHERE doc = ? ORDER BY path", (doc,))]
+        return sorted(_path(p) for (p,) in self.db.execute("SELECT path FROM files WHERE doc = ?", (doc,)))
 
     def put(self, path: str, size: int, mtime_ns: int, sha1: str, doc: str, sketch: dict) -> None:
         self.remove(path)
+        key = _key(path)
         self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                        (path, size, mtime_ns, sha1, doc, json.dumps(sketch)))
-        self.db.executemany("INSERT INTO bands VALUES (?, ?)", [(h, path) for h in sketch["k"][:BANDS]])
+                        (key, size, mtime_ns, sha1, doc, json.dumps(sketch)))
+        self.db.executemany("INSERT INTO bands VALUES (?, ?)", [(h, key) for h in sketch["k"][:BANDS]])
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
-        self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+        self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, _key(path)))
 
     def remove(self, path: str) -> None:
-        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
-        self.db.execute("DELETE FROM bands WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM files WHERE path = ?", (_key(path),))
+        self.db.execute("DELETE FROM bands WHERE path = ?", (_key(path),))
 
     def candidates(self, sketch: dict) -> list[str]:
         """Indexed files that share one of the smallest sketch values: possible duplicates."""
@@ -93,13 +108,13 @@ class Manifest:
         if not values:
             return []
         marks = ",".join("?" * len(values))
-        return [p for (p,) in self.db.execute(f"SELECT DISTINCT path FROM bands WHERE h IN ({marks})", values)]
+        return [_path(p) for (p,) in self.db.execute(f"SELECT DISTINCT path FROM bands WHERE h IN ({marks})", values)]
 
     # -- skipped files -------------------------------------------------------------------------
     def skipped(self) -> dict[str, tuple[int, int, str]]:
-        return {p: (size, mtime, reason) for p, size, mtime, reason in self.db.execute("SELECT * FROM skipped")}
+        return {_path(p): (size, mtime, reason) for p, size, mtime, reason in self.db.execute("SELECT * FROM skipped")}
 
     def set_skipped(self, entries: dict[str, tuple[int, int, str]]) -> None:
         self.db.execute("DELETE FROM skipped")
         self.db.executemany("INSERT INTO skipped VALUES (?, ?, ?, ?)",
-                            [(p, size, mtime, reason) for p, (size, mtime, reason) in entries.items()])
+                            [(_key(p), size, mtime, reason) for p, (size, mtime, reason) in entries.items()])

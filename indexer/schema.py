@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import SpanishFrequency, SpanishPositions, bulletin_analyzer, exact_analyzer
 
 # Raise when the schema changes in a way that needs a full rebuild (analysis changes are detected).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: duplicate sketches carry the date and number (never merge different days)
 
 # Words that exercise every analysis step; if any of them analyzes differently, the index is stale.
 _PROBE = (

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -31,12 +33,29 @@ class IndexBusy(Exception):
     """Another build or update holds the index lock."""
 
 
+class IndexDamaged(RuntimeError):
+    """The live index exists but cannot be opened or read (a truncated or garbled file): rebuild it."""
+
+
+def damaged_message(index_dir: Path, detail: str = "") -> str:
+    why = f" ({detail})" if detail else ""
+    return (f"El índice en {index_dir} está dañado y no se puede leer{why}; "
+            f"reconstrúyalo con `boletines index`.")
+
+
+def damaged(index_dir: Path, detail: str) -> IndexDamaged:
+    return IndexDamaged(damaged_message(index_dir, detail[:200]))
+
+
+SIZES = "SIZES"  # per generation: the size of each index file when it was published
+
+
 def current_generation(index_dir: Path) -> str | None:
+    """The live generation's name, None when there is none usable (see `live_generation` for why)."""
     try:
-        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+        return live_generation(index_dir)
+    except IndexDamaged:
         return None
-    return name if name and (Path(index_dir) / name).is_dir() else None
 
 
 class _MappedPart(io.RawIOBase):
@@ -86,16 +105,59 @@ def _buffer_file_init(self, buf, name=None, onclose=None):
 BufferFile.__init__ = _buffer_file_init
 
 
-def open_current(index_dir: Path):
-    """(generation name, Whoosh index) of the live generation, or NoIndex with a helpful message."""
+def live_generation(index_dir: Path) -> str | None:
+    """The live generation's name; None when there is no index yet; IndexDamaged when `CURRENT`
+    exists but names nothing usable (garbage, or a folder that is gone)."""
     index_dir = Path(index_dir)
-    name = current_generation(index_dir)
+    try:
+        raw = (index_dir / CURRENT).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise damaged(index_dir, f"no se puede leer {CURRENT}: {exc.strerror or exc}")
+    try:
+        name = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        name = ""
+    if not name.startswith("gen-") or "/" in name or not (index_dir / name).is_dir():
+        shown = name[:40] if name and name.isprintable() else "contenido ilegible"
+        raise damaged(index_dir, f"{CURRENT} no nombra una generación existente: {shown!r}")
+    return name
+
+
+def check_sizes(index_dir: Path, name: str) -> None:
+    """IndexDamaged unless every file recorded at publish time is there with its size (cheap:
+    catches truncated or missing segments, the common damage of a full disk or a partial copy)."""
+    gen_dir = Path(index_dir) / name
+    try:
+        recorded = json.loads((gen_dir / SIZES).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return  # published before sizes were recorded
+    except (OSError, ValueError) as exc:
+        raise damaged(index_dir, f"{SIZES} ilegible: {exc}")
+    for file_name, size in recorded.items():
+        try:
+            actual = os.stat(gen_dir / file_name).st_size
+        except OSError:
+            raise damaged(index_dir, f"falta {name}/{file_name}")
+        if actual != size:
+            raise damaged(index_dir, f"{name}/{file_name} mide {actual} bytes en vez de {size}")
+
+
+def open_current(index_dir: Path):
+    """(generation name, Whoosh index) of the live generation; NoIndex when there is none yet,
+    IndexDamaged when it cannot be opened. Both messages say what to run."""
+    index_dir = Path(index_dir)
+    name = live_generation(index_dir)
     if name is None:
         raise NoIndex(f"No hay índice en {index_dir}: ejecute `boletines index` para construirlo.")
+    check_sizes(index_dir, name)
     try:
-        return name, whoosh_index.open_dir(str(index_dir / name))
+        ix = whoosh_index.open_dir(str(index_dir / name))
+        ix.doc_count_all()  # reads every segment's header
+        return name, ix
     except Exception as exc:  # a damaged index is an operator problem, not a crash
-        raise NoIndex(f"El índice en {index_dir} no se puede abrir ({exc}); reconstrúyalo con `boletines index`.")
+        raise damaged(index_dir, f"{type(exc).__name__}: {exc}")
 
 
 def new_generation_dir(index_dir: Path) -> Path:
@@ -123,13 +185,35 @@ def clone_generation(index_dir: Path, generation: str, skip: tuple[str, ...] = (
     return target
 
 
+def record_sizes(gen_dir: Path) -> None:
+    """Note each Whoosh file's size, so a truncated segment is caught when the index is opened."""
+    sizes = {item.name: item.stat().st_size for item in Path(gen_dir).iterdir()
+             if item.is_file() and item.suffix in (".seg", ".toc")}
+    tmp = Path(gen_dir) / (SIZES + ".tmp")  # never write through a hard link shared with the live generation
+    tmp.write_text(json.dumps(sizes, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, Path(gen_dir) / SIZES)
+
+
 def publish(index_dir: Path, gen_dir: Path) -> None:
     """Make `gen_dir` the live generation, atomically, then drop generations nobody points to."""
     index_dir = Path(index_dir)
+    record_sizes(gen_dir)
     tmp = index_dir / (CURRENT + f".{uuid.uuid4().hex[:8]}.tmp")
     tmp.write_text(gen_dir.name + "\n", encoding="utf-8")
     os.replace(tmp, index_dir / CURRENT)
     remove_stale(index_dir, keep=gen_dir.name)
+
+
+def remove_unfinished(index_dir: Path) -> list[str]:
+    """Delete generations a killed build left behind: every ``gen-*`` that is not live.
+
+    Called with the writer lock held, so no live builder is writing any of them.
+    """
+    live = current_generation(index_dir)
+    removed = [item.name for item in Path(index_dir).iterdir()
+               if item.is_dir() and item.name.startswith("gen-") and item.name != live]
+    remove_stale(index_dir, keep=live or "")
+    return removed
 
 
 def remove_stale(index_dir: Path, keep: str) -> None:
@@ -142,17 +226,37 @@ def remove_stale(index_dir: Path, keep: str) -> None:
                 item.unlink()
 
 
+_held: set[str] = set()  # index folders whose lock this process holds
+_held_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def writer_lock(index_dir: Path):
-    """One build or update at a time per index directory."""
+    """One build or update at a time per index directory.
+
+    A POSIX record lock (`lockf`) belongs to the process that took it: forked workers never hold it,
+    and the kernel drops it the moment the builder dies, even by `kill -9`. (An `flock` is shared
+    with every forked child, so a killed build's orphaned workers kept blocking later builds.)
+    Record locks do not exclude threads of one process, hence the `_held` set.
+    """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
+    key = str(index_dir.resolve())
+    busy = IndexBusy(f"Otro proceso está construyendo el índice en {index_dir}; espere a que termine.")
+    with _held_lock:
+        if key in _held:
+            raise busy
+        _held.add(key)
+    try:
+        fd = os.open(index_dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(f"Otro proceso está construyendo el índice en {index_dir}; espere a que termine.")
-        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except (BlockingIOError, PermissionError):
+                raise busy from None
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(fd)  # closing releases the record lock
+    finally:
+        with _held_lock:
+            _held.discard(key)

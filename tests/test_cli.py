@@ -83,11 +83,12 @@ def test_inspect_json_on_the_seeds(cli):
     assert first["sources"]["date"]
 
 
-def test_inspect_unreadable_file_is_a_warning_not_a_crash(cli, tmp_path):
+def test_inspect_missing_file_is_an_error_after_the_others(cli, tmp_path):
     missing = tmp_path / "no-existe.txt"
-    result = cli.invoke(main, ["inspect", "--json", str(missing)])
-    assert result.exit_code == 0
-    assert json.loads(result.output)[0]["warnings"]
+    result = cli.invoke(main, ["inspect", str(missing), str(SEEDS[0])])
+    assert result.exit_code == 1  # a missing file is an error, reported after the files that exist
+    assert "No existe" in result.output and "no-existe.txt" in result.output
+    assert SEEDS[0].name in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("args, message", [

@@ -32,3 +32,68 @@ def test_group_is_transitive_and_sorted():
                 "c.md": duplicates.sketch("Otro boletín distinto sobre dengue en Tamaulipas " * 5)}
     groups = sorted(duplicates.group(sketches))
     assert groups == [["a.docx", "b.txt"], ["c.md"]]
+
+
+# --- the same template on different days is different bulletins ----------------------------------
+
+import datetime as dt  # noqa: E402
+
+
+def test_sketches_that_disagree_on_date_or_number_are_different_bulletins():
+    text = BULLETIN * 3
+    fifth = duplicates.sketch(text, dt.date(2024, 6, 5), "Boletín 101")
+    assert not duplicates.same_bulletin(fifth, duplicates.sketch(text, dt.date(2024, 6, 10), "Boletín 101"))
+    assert not duplicates.same_bulletin(fifth, duplicates.sketch(text, dt.date(2024, 6, 5), "Boletín 102"))
+    assert duplicates.same_bulletin(fifth, duplicates.sketch(text, dt.date(2024, 6, 5), "boletin-101"))
+    assert duplicates.same_bulletin(fifth, duplicates.sketch(text))  # an undated copy still merges
+
+
+def test_an_undated_copy_does_not_chain_two_days_together():
+    text = BULLETIN * 3
+    sketches = {"05.txt": duplicates.sketch(text, dt.date(2024, 6, 5)),
+                "10.txt": duplicates.sketch(text, dt.date(2024, 6, 10)),
+                "copia.md": duplicates.sketch(text)}
+    groups = sorted(duplicates.group(sketches))
+    assert len(groups) == 2  # the copy joins one of the two days
+    assert not any({"05.txt", "10.txt"} <= set(g) for g in groups)
+
+
+def _daily_report(day: int) -> str:
+    """A 'Comunicado Técnico Diario': the same long text every day, only the date changes."""
+    return (f"Secretaría de Salud\n\nComunicado Técnico Diario\n\nCiudad de México, {day} de junio de 2024.- "
+            + BULLETIN * 4)
+
+
+def _dates(index_dir):
+    from indexer.search import SearchEngine, SearchRequest
+
+    hits = SearchEngine(index_dir).search(SearchRequest(query="comunicado tecnico diario", limit=50))["hits"]
+    return sorted(h["date"] for h in hits)
+
+
+def test_daily_reports_stay_apart_in_a_build(tmp_path):
+    from indexer import build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for day in (5, 10, 14):
+        (corpus / f"diario-{day}.txt").write_text(_daily_report(day), encoding="utf-8")
+    (corpus / "diario-10-copia.md").write_text(_daily_report(10), encoding="utf-8")  # a real duplicate
+    report = build.build(corpus, tmp_path / "index")
+    assert report.documents == 3 and report.merged == 1
+    assert _dates(tmp_path / "index") == ["2024-06-05", "2024-06-10", "2024-06-14"]
+
+
+def test_daily_reports_stay_apart_in_an_update(tmp_path):
+    from indexer import build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "diario-5.txt").write_text(_daily_report(5), encoding="utf-8")
+    build.build(corpus, tmp_path / "index")
+    for day in (10, 14):
+        (corpus / f"diario-{day}.txt").write_text(_daily_report(day), encoding="utf-8")
+    (corpus / "diario-5-copia.md").write_text(_daily_report(5), encoding="utf-8")
+    report = build.update(corpus, tmp_path / "index")
+    assert report.mode == "update" and report.documents == 3 and report.merged == 1
+    assert _dates(tmp_path / "index") == ["2024-06-05", "2024-06-10", "2024-06-14"]

@@ -1,7 +1,8 @@
 """Finding bulletin files in a corpus folder, without reading them.
 
 The walk must survive whatever a shared folder holds: symlink loops, links back up the tree,
-broken links, unreadable folders, sockets. Each file that will not be read is reported with a
+broken links, unreadable folders, sockets. Nothing outside the corpus root is ever read: a link
+(to a file or a folder) that resolves outside it is skipped as "enlace fuera del corpus". Each file that will not be read is reported with a
 reason instead, so an operator can see why a bulletin is missing. The order is stable (sorted by
 path) so builds and reports are reproducible.
 """
@@ -41,6 +42,7 @@ def scan(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[str, str | None
     if not stat.S_ISDIR(root_stat.st_mode):
         yield "", _file_reason(top, os.path.basename(top), root_stat, suffixes, {}), None
         return
+    real_top = os.path.realpath(top)
     seen_dirs = {(root_stat.st_dev, root_stat.st_ino): ""}
     seen_files: dict[tuple[int, int], str] = {}
     # (relative path, directory entry or None, is a directory to open)
@@ -53,8 +55,11 @@ def scan(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[str, str | None
                 reason = _file_reason(entry.path, entry.name, info, suffixes, seen_files, relative)
                 yield relative, reason, (info if reason is None else None)
                 continue
-            result = _classify(entry.path if entry else os.path.join(top, relative), relative, suffixes,
-                               seen_dirs, seen_files, stack)
+            full = entry.path if entry else os.path.join(top, relative)
+            if not inside(real_top, full):
+                yield relative, OUTSIDE, None
+                continue
+            result = _classify(full, relative, suffixes, seen_dirs, seen_files, stack)
             if result is not None:
                 yield result
             continue
@@ -69,6 +74,19 @@ def scan(root: Path, suffixes: frozenset[str]) -> Iterator[tuple[str, str | None
             if name.startswith(".") or (name.casefold().startswith("readme") and not _entry_is_dir(child)):
                 continue
             stack.append((f"{relative}/{name}" if relative else name, child, False))
+
+
+OUTSIDE = "enlace fuera del corpus"
+
+
+def inside(real_root: str, path: str) -> bool:
+    """Whether `path`, links resolved, lies within `real_root` (itself already resolved).
+
+    A broken link or a loop resolves to a name within the root or stays unresolved; those are
+    classified later, with their own reasons.
+    """
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _plain_file(entry: os.DirEntry) -> bool:
