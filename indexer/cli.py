@@ -334,10 +334,7 @@ def _warn_if_damaged(index: Path) -> None:
 @_guard
 def serve_command(corpus, index, host, port, threads, no_build):
     """Serve the search page with a production WSGI server (waitress)."""
-    import waitress
-
     from . import build
-    from webapp import create_app
 
     corpus, index = config.corpus_dir(corpus), config.index_dir(index)
     check_port(host, port)
@@ -348,9 +345,17 @@ def serve_command(corpus, index, host, port, threads, no_build):
         except build.WouldLoseBulletins as exc:  # keep serving the live index
             click.echo(f"Aviso: {exc}", err=True)
     _warn_if_damaged(index)
-    app = create_app({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)})
     click.echo(f"Boletines en http://{host}:{port}/  (Ctrl+C para salir)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="boletines")
+    run_server({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}, host, port, threads)
+
+
+def run_server(settings: dict, host: str, port: int, threads: int) -> None:
+    """Start the web server over the app with `settings`; returns when it stops."""
+    import waitress
+
+    from webapp import create_app
+
+    waitress.serve(create_app(settings), host=host, port=port, threads=threads, ident="boletines")
 
 
 if __name__ == "__main__":

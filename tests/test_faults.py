@@ -321,13 +321,13 @@ def test_serve_on_a_busy_port_says_so(corpus, tmp_path):
 
 
 def test_serve_rebuilds_a_damaged_index_or_warns_about_it(corpus, tmp_path, monkeypatch):
-    import waitress
+    from indexer import cli as cli_module
 
     index = tmp_path / "index"
     index_cmd(corpus, index)
     _garble(index)  # same size, so only opening it tells
     served = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **options: served.append(options))
+    monkeypatch.setattr(cli_module, "run_server", lambda *args: served.append(args))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -340,7 +340,7 @@ def test_serve_rebuilds_a_damaged_index_or_warns_about_it(corpus, tmp_path, monk
 
 
 def test_serve_keeps_the_live_index_when_the_corpus_vanished(corpus, tmp_path, monkeypatch):
-    import waitress
+    from indexer import cli as cli_module
 
     index = tmp_path / "index"
     index_cmd(corpus, index)
@@ -348,7 +348,7 @@ def test_serve_keeps_the_live_index_when_the_corpus_vanished(corpus, tmp_path, m
         path.unlink()  # an unmounted folder looks like this: empty
     later = (index / store.CURRENT).stat().st_mtime_ns + 10**9
     os.utime(corpus, ns=(later, later))  # the same clock tick as the build would look unchanged
-    monkeypatch.setattr(waitress, "serve", lambda app, **options: None)
+    monkeypatch.setattr(cli_module, "run_server", lambda *args: None)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
