@@ -11,7 +11,7 @@ setups a person might choose instead (see `baselines`), all over the same files 
 
 Indexes are cached in `--index` (default `index-eval/` in the repository) and rebuilt only when
 the corpus or the code that shapes them is newer (or with `--rebuild`), so query-side changes
-are measured in seconds (`--reuse` keeps an index even when code changed since). `--set TITLE_BOOST=3` overrides a ranking constant of `indexer.query`
+are measured in seconds (`--reuse` keeps an index even when code changed since). `--set TITLE_BOOST=3` overrides a ranking constant of `indexer.query.knobs`
 for one run, to compare variants without editing code.
 
 Extras (skipped with `--no-extras`): accent invariance (every query without accents, and with
@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import query as query_module
+from indexer.query import knobs as query_module
 from indexer import store, suggest
 from indexer.analysis import word_spans
 from indexer.build import build, is_stale
@@ -313,7 +313,7 @@ def _apply_overrides(pairs: list[str]) -> None:
     for pair in pairs:
         name, _, value = pair.partition("=")
         if not hasattr(query_module, name):
-            raise SystemExit(f"indexer.query no tiene {name!r}")
+            raise SystemExit(f"indexer.query.knobs no tiene {name!r}")
         current = getattr(query_module, name)
         if isinstance(current, bool):
             new = value.lower() in ("1", "true", "yes", "si", "sí")
@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-ours", action="store_true", help="skip the baselines")
     parser.add_argument("--no-extras", action="store_true", help="skip accent invariance and autocomplete timing")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a ranking constant of indexer.query for this run")
+                        help="override a ranking constant of indexer.query.knobs for this run")
     parser.add_argument("--bm25", metavar="B=..,K1=..",
                         help="score Boletines with other BM25F parameters for this run (e.g. B=0.5,K1=1.2)")
     parser.add_argument("--check", action="store_true",

@@ -1,0 +1,159 @@
+"""The query language people type, parsed forgivingly into clauses and filters.
+
+    vacunacion niños          words in any inflection, accents optional; all of them are required
+                              in queries of up to three words, three in four in longer ones
+                              (a bulletin lacking one ranks lower), and when no bulletin has
+                              enough of them, those with the most are shown
+    "salud pública"           exact phrase
+    -dengue                   exclude
+    dengue OR zika            either
+    vacun*                    prefix
+    agencia:IMSS              field filters: agencia:..., fecha:2023, fecha:2023-11,
+    fecha:2023-01..2023-06    fecha:2023-11-30, fecha:DESDE..HASTA
+
+Malformed syntax never raises: an unclosed quote, a dangling OR, an unknown field or a lonely
+"-" degrade to plain words. This module knows nothing of Whoosh (see `translate`).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..analysis import fold, is_acronym, stopwords, word_spans
+
+MAX_QUERY_CHARS = 500
+
+_PIECE = re.compile(r'(-?)"([^"]*)("?)|(\S+)')
+_FIELD = re.compile(r"^(agencia|agency|fecha|date|año|ano|year):(.*)$", re.IGNORECASE)
+_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass
+class Word:
+    text: str
+    prefix: bool = False
+
+
+@dataclass
+class Phrase:
+    words: list[str]
+
+
+@dataclass
+class Clause:
+    """One required (or excluded) unit: alternatives joined by OR."""
+
+    options: list  # of Word | Phrase
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list[Clause] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def positive(self) -> list[Clause]:
+        return [c for c in self.clauses if not c.negated]
+
+    def is_empty(self) -> bool:
+        return not self.clauses
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse what a person typed; never raises."""
+    parsed = ParsedQuery()
+    text = unicodedata.normalize("NFC", (text or "")[:MAX_QUERY_CHARS]).replace("“", '"').replace("”", '"').replace("«", '"').replace("»", '"')
+    pending_or = False
+    for match in _PIECE.finditer(text):
+        negated, quoted, closed, bare = match.group(1), match.group(2), match.group(3), match.group(4)
+        option = None
+        is_negated = False
+        if quoted is not None:
+            words = [w for _, _, w in word_spans(quoted)]
+            if closed and len(words) > 1:
+                option = Phrase(words)
+            elif words:  # unclosed quote or a quoted single word: plain words
+                for w in words[:-1]:
+                    _add(parsed, Word(w), bool(negated), pending_or)
+                    pending_or = False
+                option = Word(words[-1])
+            is_negated = bool(negated)
+        else:
+            if bare == "OR" or bare == "|":
+                pending_or = bool(parsed.clauses)
+                continue
+            fielded = _FIELD.match(bare)
+            if fielded and fielded.group(2) and _apply_filter(parsed, fielded.group(1).lower(), fielded.group(2)):
+                continue
+            is_negated = bare.startswith("-") and len(bare) > 1
+            body = bare[1:] if is_negated else bare
+            prefix = body.endswith("*")
+            words = [w for _, _, w in word_spans(body)]
+            if not words:
+                continue
+            for w in words[:-1]:
+                _add(parsed, Word(w), is_negated, pending_or)
+                pending_or = False
+            last = words[-1]
+            option = Word(last, prefix=prefix and len(fold(last)) >= 2)
+        if option is not None:
+            _add(parsed, option, is_negated, pending_or)
+            pending_or = False
+    return parsed
+
+
+def _add(parsed: ParsedQuery, option, negated: bool, join_previous: bool) -> None:
+    if isinstance(option, Word) and not option.prefix and _is_stopword(option.text):
+        return
+    if join_previous and parsed.clauses and not negated and not parsed.clauses[-1].negated:
+        parsed.clauses[-1].options.append(option)
+    else:
+        parsed.clauses.append(Clause([option], negated))
+
+
+def _is_stopword(word: str) -> bool:
+    return fold(word) in stopwords() and not is_acronym(word)
+
+
+def _apply_filter(parsed: ParsedQuery, name: str, value: str) -> bool:
+    value = value.strip().strip('"')
+    if name in ("agencia", "agency"):
+        if value:
+            parsed.agencies.append(value)
+        return bool(value)
+    lo, _, hi = value.partition("..")
+    start = parse_day(lo, end=False) if lo else None
+    end = parse_day(hi if hi else lo, end=True) if (hi or not _) else None
+    if start is None and end is None:
+        return False
+    parsed.date_from, parsed.date_to = start, end
+    return True
+
+
+def parse_day(text: str, end: bool = False) -> dt.date | None:
+    """"2023" / "2023-11" / "2023-11-30" (also dd/mm/yyyy) → the first (or, with end=True, last) day."""
+    text = (text or "").strip()
+    numeric = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text)
+    if numeric:
+        text = f"{numeric.group(3)}-{numeric.group(2)}-{numeric.group(1)}"
+    m = _DAY.match(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
