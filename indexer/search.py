@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import postings, ranking, store, suggest
+from . import expansion, postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
@@ -187,7 +187,8 @@ class SearchEngine:
         date_from = request.date_from or parsed.date_from
         date_to = request.date_to or parsed.date_to
 
-        q = to_whoosh(parsed)
+        expansions = expansion.expand(searcher, parsed)
+        q = to_whoosh(parsed, expansions=expansions)
         matched = data.all_docs if parsed.is_empty() else self._docset(gen, searcher, q) & data.all_docs
         by_agency = self._agency_filter(data, agencies)
         by_date = self._date_filter(gen, date_from, date_to)
@@ -205,7 +206,7 @@ class SearchEngine:
         total = len(hits_set)
         offset = (request.page - 1) * request.limit
         page = self._page(gen, searcher, q, parsed, hits_set, request, offset)
-        terms = highlight_terms(parsed)
+        terms = highlight_terms(parsed, expansions)
         hits = []
         for docnum, score in page:
             stored = searcher.stored_fields(docnum)
@@ -223,9 +224,12 @@ class SearchEngine:
             "hits": hits,
             "facets": facets,
             "suggestion": None,
+            "corrected": expansion.corrected_queries(request.query, expansions),
         }
-        if not parsed.is_empty() and (total < 3 or suggest.has_unknown_words(searcher, parsed)):
-            response["suggestion"] = suggest.did_you_mean(searcher, parsed, request.query)
+        unexplained = expansion.without_meanings(parsed, expansions)  # "ssa" is an acronym, not a typo of "sso"
+        if response["corrected"] is None and not unexplained.is_empty() and (
+                total < 3 or suggest.has_unknown_words(searcher, unexplained)):
+            response["suggestion"] = suggest.did_you_mean(searcher, unexplained, request.query)
         return response
 
     def _page(self, gen: _Generation, searcher, q, parsed, docs: frozenset[int], request: SearchRequest,
@@ -340,7 +344,8 @@ class SearchEngine:
         if docnum is None:
             return None
         stored = searcher.stored_fields(docnum)
-        terms = highlight_terms(parse(query))
+        parsed = parse(query)
+        terms = highlight_terms(parsed, expansion.expand(searcher, parsed))
         hit = self._hit(stored, None, terms, with_snippet=False)
         meta = stored.get("meta") or {}
         hit.update({

@@ -116,7 +116,11 @@ def test_bulletin_page_data_and_unknown_id(engine):
 
 
 def test_did_you_mean(engine):
-    assert engine.search(SearchRequest(query="vacunasion"))["suggestion"] == "vacunación"
+    # typed in quotes, the word is searched as typed (nothing) and the correction is offered
+    assert engine.search(SearchRequest(query='"vacunasion"'))["suggestion"] == "vacunación"
+    # unquoted, the confident correction is searched at once
+    response = engine.search(SearchRequest(query="vacunasion"))
+    assert response["total"] > 0 and response["corrected"]["query"] == "vacunación"
 
 
 def test_pre_ranking_keeps_the_exact_top_results(engine, monkeypatch):

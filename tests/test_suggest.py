@@ -64,8 +64,12 @@ def test_surface_form_restores_accents(searcher):
 
 
 def test_search_response_carries_the_suggestion(engine):
+    # an unknown word with a confident correction is searched corrected; the literal query gets the suggestion
     response = engine.search(SearchRequest(query="bacunacion"))
-    assert response["suggestion"] == "vacunación"
+    assert response["corrected"]["query"] == "vacunación" and response["suggestion"] is None
+    literal = engine.search(SearchRequest(query=response["corrected"]["literal"]))
+    assert literal["total"] == 0 and literal["corrected"] is None
+    assert literal["suggestion"] is not None and "vacunación" in literal["suggestion"]
 
 
 def test_completions_complete_the_last_word_most_frequent_first(searcher):

@@ -5,6 +5,7 @@
                               (a bulletin lacking one ranks lower), and when no bulletin has
                               enough of them, those with the most are shown
     "salud pública"           exact phrase
+    "influensa"               this word only: no spelling correction, synonym or acronym expansion
     -dengue                   exclude
     dengue OR zika            either
     vacun*                    prefix
@@ -35,6 +36,7 @@ _DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 class Word:
     text: str
     prefix: bool = False
+    literal: bool = False  # typed in quotes: only this word, never a correction or synonym
 
 
 @dataclass
@@ -78,11 +80,11 @@ def parse(text: str) -> ParsedQuery:
             words = [w for _, _, w in word_spans(quoted)]
             if closed and len(words) > 1:
                 option = Phrase(words)
-            elif words:  # unclosed quote or a quoted single word: plain words
+            elif words:  # unclosed quote: plain words; a quoted single word: that word only
                 for w in words[:-1]:
                     _add(parsed, Word(w), bool(negated), pending_or)
                     pending_or = False
-                option = Word(words[-1])
+                option = Word(words[-1], literal=bool(closed) and len(words) == 1)
             is_negated = bool(negated)
         else:
             if bare == "OR" or bare == "|":

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..analysis import fold, index_term, split_compound
+from .alternatives import Expansions
 from .language import ParsedQuery, Phrase, Word, _is_stopword
 
 
-def highlight_terms(parsed: ParsedQuery) -> "HighlightTerms":
+def highlight_terms(parsed: ParsedQuery, expansions: Expansions | None = None) -> "HighlightTerms":
+    """The words to mark: those typed (not excluded), and the alternatives the engine searched for them."""
     terms = HighlightTerms()
     for clause in parsed.positive:
         for option in clause.options:
@@ -18,10 +20,11 @@ def highlight_terms(parsed: ParsedQuery) -> "HighlightTerms":
                     continue
                 if _is_stopword(word) and not isinstance(option, Phrase):
                     continue
-                for part in split_compound(word):
-                    if not _is_stopword(part):
-                        terms.stems.add(index_term(part))
-                        terms.folded.add(fold(part))
+                terms.add(word)
+                if isinstance(option, Word) and not option.literal and expansions is not None:
+                    for alt in expansions.of(word):
+                        for other in alt.words:
+                            terms.add(other)
     return terms
 
 
@@ -32,6 +35,12 @@ class HighlightTerms:
     stems: set = field(default_factory=set)
     folded: set = field(default_factory=set)
     prefixes: list = field(default_factory=list)
+
+    def add(self, word: str) -> None:
+        for part in split_compound(word):
+            if not _is_stopword(part):
+                self.stems.add(index_term(part))
+                self.folded.add(fold(part))
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.prefixes)

@@ -9,14 +9,32 @@ from whoosh.query.compound import DefaultOr
 
 from ..analysis import fold, fold_keep_enye, index_term, split_compound
 from . import knobs
+from .alternatives import Alternative, Expansions
 from .dismax import DisMax, UnlessAcronym
 from .language import ParsedQuery, Phrase, Word, _is_stopword
 from .mostwords import MostWords
 from .recency import PreferRecent
 
 
-def word_query(word: str) -> wq.Query:
-    """All the ways one typed word can match: stemmed body/title, acronym form, exact form."""
+def word_query(word: str, alternatives: tuple[Alternative, ...] | list[Alternative] = ()) -> wq.Query:
+    """All the ways one typed word can match: stemmed body/title, acronym form, exact form, and
+    weaker, the `alternatives` (corrections, synonyms) the engine found for it."""
+    own = _own_word_query(word)
+    if not alternatives:
+        return own
+    others = [q for q in (_alternative_query(alt) for alt in alternatives) if q is not None]
+    return _alternatives([own, *others]) if others else own
+
+
+def _alternative_query(alt: Alternative) -> wq.Query | None:
+    if len(alt.words) == 1:
+        q = _own_word_query(alt.words[0])
+    else:
+        q = phrase_query(list(alt.words))
+    return q.with_boost(q.boost * alt.boost) if q is not None else None
+
+
+def _own_word_query(word: str) -> wq.Query:
     parts = split_compound(word)
     if len(parts) > 1:
         whole = fold(word)
@@ -75,23 +93,28 @@ def phrase_query(words: list[str], boost: float = 1.0) -> wq.Query | None:
                   wq.Phrase("title", terms, slop=slop, boost=boost * knobs.TITLE_BOOST)])
 
 
-def option_query(option) -> wq.Query | None:
+def option_query(option, expansions: Expansions | None = None) -> wq.Query | None:
     if isinstance(option, Phrase):
         return phrase_query(option.words)
     if option.prefix:
         return prefix_query(option.text)
-    return word_query(option.text)
+    if option.literal or expansions is None:
+        return word_query(option.text)
+    return word_query(option.text, expansions.of(option.text))
 
 
-def to_whoosh(parsed: ParsedQuery, proximity: bool = True, recency: float | None = None) -> wq.Query:
+def to_whoosh(parsed: ParsedQuery, proximity: bool = True, recency: float | None = None,
+              expansions: Expansions | None = None) -> wq.Query:
     """The Whoosh query for the text part (filters are applied separately as document sets).
 
+    `expansions`: other words the engine found for typed words (never for excluded ones).
     `recency`: half-life in days of a preference for newer bulletins (0: none; None: the default,
     `knobs.RECENCY_HALF_LIFE_DAYS`).
     """
     clauses, mandatory, excluded = [], [], []
     for clause in parsed.clauses:
-        options = [(o, q) for o, q in ((o, option_query(o)) for o in clause.options) if q is not None]
+        widen = None if clause.negated else expansions
+        options = [(o, q) for o, q in ((o, option_query(o, widen)) for o in clause.options) if q is not None]
         if not options:
             continue
         q = options[0][1] if len(options) == 1 else wq.Or([q for _, q in options])
@@ -108,7 +131,7 @@ def to_whoosh(parsed: ParsedQuery, proximity: bool = True, recency: float | None
     else:
         main = MostWords(clauses, mandatory, minimum, knobs.MISSING_WORD_FACTOR)
     if proximity:
-        near = proximity_query(parsed)
+        near = proximity_query(parsed, expansions)
         if near is not None:
             main = wq.AndMaybe(main, near)
     if excluded:
@@ -127,13 +150,14 @@ def minimum_should_match(clauses: int) -> int:
     return max(1, min(clauses, math.ceil(clauses * knobs.MIN_SHOULD_MATCH - 1e-9)))
 
 
-def proximity_query(parsed: ParsedQuery) -> wq.Query | None:
+def proximity_query(parsed: ParsedQuery, expansions: Expansions | None = None) -> wq.Query | None:
     """Optional bonus for query words found close together in the body.
 
     Each pair of consecutive plain words is a sloppy phrase, so a bulletin where "hospital" and
     "privado" sit together gains even when the other words of the query are far away.
     """
-    plain = [c.options[0].text for c in parsed.positive
+    corrected = expansions.corrected if expansions is not None else {}
+    plain = [corrected.get(c.options[0].text, c.options[0].text) for c in parsed.positive
              if len(c.options) == 1 and isinstance(c.options[0], Word) and not c.options[0].prefix]
     terms = [index_term(p) for w in plain for p in split_compound(w)]
     if len(terms) < 2 or knobs.PROXIMITY == "none":

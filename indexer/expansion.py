@@ -1,0 +1,76 @@
+"""Other words a query's typed words may stand for, found in the index and the data files.
+
+For each plain word of a query (not prefixes, phrases, quoted words or excluded words): likely
+intended spellings when the word is unknown or rare (`typos`), the other forms of its synonym
+groups and, for an agency acronym, the agency's name (`synonyms`). Each becomes a weaker way for
+the word to match (`query.alternatives`), so bulletins with what was typed rank first.
+"""
+from __future__ import annotations
+
+from . import suggest, synonyms, typos
+from .analysis import word_spans
+from .query import Clause, ParsedQuery, Word
+from .query.alternatives import ACRONYM, SYNONYM, TYPO, Alternative, Expansions, key
+
+TYPO_BOOST = 0.6  # a correction one edit away counts this much of the typed word; cheaper ones more
+SYNONYM_BOOST = 0.5  # a synonym or an agency's name counts half of the typed word
+MAX_WORDS = 8  # words looked up per query: bounds the time a long pasted text can take
+
+
+def typed_words(parsed: ParsedQuery) -> list[str]:
+    """The plain words of the query that may be widened, in order, without repeats."""
+    seen, out = set(), []
+    for clause in parsed.positive:
+        for option in clause.options:
+            if isinstance(option, Word) and not option.prefix and not option.literal and key(option.text) not in seen:
+                seen.add(key(option.text))
+                out.append(option.text)
+    return out
+
+
+def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_too: bool = True) -> Expansions:
+    """The alternatives of each typed word, and the unknown words confidently corrected."""
+    found = Expansions()
+    for word in typed_words(parsed)[:MAX_WORDS]:
+        alternatives: list[Alternative] = []
+        if typo_tolerance:
+            candidates, confident = typos.corrections(searcher, word)
+            for c in candidates:
+                alternatives.append(Alternative((c.term,), round(TYPO_BOOST ** max(c.cost, 0.3), 3), TYPO))
+            if confident:
+                found.corrected[word] = suggest.surface_form(searcher, candidates[0].term)
+        if synonyms_too:
+            alternatives += [Alternative(words, SYNONYM_BOOST, ACRONYM) for words in synonyms.agency_forms(word)]
+            alternatives += [Alternative(words, SYNONYM_BOOST, SYNONYM) for words in synonyms.synonyms(word)]
+        if alternatives:
+            found.alternatives[key(word)] = alternatives
+    return found
+
+
+def without_meanings(parsed: ParsedQuery, found: Expansions) -> ParsedQuery:
+    """The query minus the words widened by a synonym or an agency name: those are not misspellings."""
+    def explained(option) -> bool:
+        return isinstance(option, Word) and any(a.kind != TYPO for a in found.of(option.text))
+
+    clauses = [Clause([o for o in c.options if not explained(o)], c.negated) for c in parsed.clauses]
+    return ParsedQuery([c for c in clauses if c.options], parsed.agencies, parsed.date_from, parsed.date_to)
+
+
+def corrected_queries(original: str, found: Expansions) -> dict | None:
+    """{"query": the query as searched, "literal": the query forcing the typed words} when words were
+    corrected outright ("influensa" → "influenza" and "\\"influensa\\""), else None."""
+    if not found.corrected:
+        return None
+    searched, literal, last = [], [], 0
+    for start, end, word in word_spans(original):
+        searched.append(original[last:start])
+        literal.append(original[last:start])
+        better = found.corrected.get(word)
+        quoted = original[max(0, start - 1):start] == '"' and original[end:end + 1] == '"'
+        searched.append(better or word)
+        literal.append(f'"{word}"' if better and not quoted else word)
+        last = end
+    searched.append(original[last:])
+    literal.append(original[last:])
+    return {"query": "".join(searched).strip(), "literal": "".join(literal).strip(),
+            "words": dict(found.corrected)}

@@ -1,0 +1,44 @@
+"""Other words a typed word may stand for: a likely intended spelling, a synonym, an agency's name.
+
+The search engine finds them (`indexer.expansion`, which reads the index and the data files); the
+translation adds each one as a weaker way for the word to match, so what was typed, exactly or in
+another inflection, always ranks above it. Nothing here reads the index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TYPO, SYNONYM, ACRONYM = "typo", "synonym", "acronym"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One replacement for a typed word: its words (several make a phrase), how much a match counts
+    against the typed word's own (below 1), and why it was chosen."""
+
+    words: tuple[str, ...]
+    boost: float
+    kind: str = TYPO
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class Expansions:
+    """Alternatives per typed word (keyed by `key(word)`), and the words corrected outright: typed
+    words no bulletin has, replaced by a confident correction (shown as "Mostrando resultados de …")."""
+
+    alternatives: dict[str, list[Alternative]] = field(default_factory=dict)
+    corrected: dict[str, str] = field(default_factory=dict)
+
+    def of(self, word: str) -> list[Alternative]:
+        return self.alternatives.get(key(word), [])
+
+    def __bool__(self) -> bool:
+        return bool(self.alternatives)
+
+
+def key(word: str) -> str:
+    return word.lower()
