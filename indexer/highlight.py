@@ -10,9 +10,11 @@ import re
 from markupsafe import Markup, escape
 from unidecode import unidecode
 
+from .analysis import fold, index_term, is_acronym, stem, stopwords
 from .query import HighlightTerms
 
 SNIPPET_CHARS = 240
+_WORD = re.compile(r"\w+")
 
 
 def _accent_classes() -> dict[str, str]:
@@ -53,15 +55,51 @@ def _candidates(terms: HighlightTerms) -> re.Pattern | None:
 
 
 def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every matching word; key identifies the query term for diversity."""
+    """(start, end, key) of every matching word or phrase; key identifies the query term for diversity."""
+    found = _phrase_matches(text, terms.phrases) if terms.phrases else []
     pattern = _candidates(terms)
-    if pattern is None:
-        return []
-    found = []
-    for match in pattern.finditer(text):
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            word = match.group(0)
+            if terms.matches(word):
+                found.append((match.start(), match.end(), word.lower()))
+    if not terms.phrases:
+        return found
+    found.sort()
+    kept, end = [], -1
+    for span in found:  # a word inside a marked phrase is not marked again
+        if span[0] >= end:
+            kept.append(span)
+            end = span[1]
+    return kept
+
+
+def _phrase_matches(text: str, phrases: list[tuple[tuple[str, ...], int]]) -> list[tuple[int, int, str]]:
+    """Each place the text holds one of the phrases as the phrase search finds it (its stems in
+    order, each within `slop` words of the previous, stopwords counting as words), as one span."""
+    firsts = {stems[0] for stems, _ in phrases}
+    at: dict[int, tuple[int, int, str]] = {}
+    for pos, match in enumerate(_WORD.finditer(text)):
         word = match.group(0)
-        if terms.matches(word):
-            found.append((match.start(), match.end(), word.lower()))
+        if fold(word) in stopwords() and not is_acronym(word):
+            continue
+        term = index_term(word)  # an acronym in the text is unstemmed: COVID also meets a typed "covid" (cov)
+        at[pos] = (match.start(), match.end(), (term, stem(fold(word))) if is_acronym(word) else (term,))
+    found = []
+    for pos, (start, _, terms) in at.items():
+        if firsts.isdisjoint(terms):
+            continue
+        for stems, slop in phrases:
+            if stems[0] not in terms:
+                continue
+            cur = pos
+            for want in stems[1:]:
+                cur = next((q for q in range(cur + 1, cur + slop + 1) if q in at and want in at[q][2]), None)
+                if cur is None:
+                    break
+            if cur is not None:
+                found.append((start, at[cur][1], "\x1f".join(stems)))
+                break
     return found
 
 

@@ -5,26 +5,34 @@ from dataclasses import dataclass, field
 
 from ..analysis import fold, index_term, split_compound
 from .alternatives import Expansions
-from .language import ParsedQuery, Phrase, Word, _is_stopword
+from .language import ParsedQuery, Phrase, _is_stopword
+from .translate import phrase_terms
 
 
 def highlight_terms(parsed: ParsedQuery, expansions: Expansions | None = None) -> "HighlightTerms":
-    """The words to mark: those typed (not excluded), and the alternatives the engine searched for them."""
+    """The words to mark: those typed (not excluded), and the alternatives the engine searched for them.
+
+    A phrase's words are marked only where the phrase is: "salud pública" never marks a lone
+    "salud" (nor "saludarlo"), because the search did not match them there.
+    """
     terms = HighlightTerms()
     for clause in parsed.positive:
         for option in clause.options:
-            words = option.words if isinstance(option, Phrase) else [option.text]
-            for word in words:
-                if isinstance(option, Word) and option.prefix:
-                    terms.prefixes.append(fold(word))
-                    continue
-                if _is_stopword(word) and not isinstance(option, Phrase):
-                    continue
-                terms.add(word)
-                if isinstance(option, Word) and not option.literal and expansions is not None:
-                    for alt in expansions.of(word):
-                        for other in alt.words:
-                            terms.add(other)
+            if isinstance(option, Phrase):
+                terms.add_phrase(option.words)
+                continue
+            if option.prefix:
+                terms.prefixes.append(fold(option.text))
+                continue
+            if _is_stopword(option.text):
+                continue
+            terms.add(option.text)
+            if not option.literal and expansions is not None:
+                for alt in expansions.of(option.text):
+                    if len(alt.words) == 1:
+                        terms.add(alt.words[0])
+                    else:
+                        terms.add_phrase(list(alt.words))
     return terms
 
 
@@ -35,15 +43,28 @@ class HighlightTerms:
     stems: set = field(default_factory=set)
     folded: set = field(default_factory=set)
     prefixes: list = field(default_factory=list)
+    phrases: list = field(default_factory=list)  # (stems, slop): stopwords left out, as the search does
 
     def add(self, word: str) -> None:
-        for part in split_compound(word):
-            if not _is_stopword(part):
-                self.stems.add(index_term(part))
-                self.folded.add(fold(part))
+        parts = split_compound(word)
+        if len(parts) > 1:  # "covid-19" is searched as its parts together: COVID-19, never a bare 19
+            self.add_phrase(parts)
+            return
+        if not _is_stopword(word):
+            self.stems.add(index_term(word))
+            self.folded.add(fold(word))
+
+    def add_phrase(self, words: list[str]) -> None:
+        stems, slop = phrase_terms(words)
+        if len(stems) > 1:
+            if (tuple(stems), slop) not in self.phrases:
+                self.phrases.append((tuple(stems), slop))
+        elif stems:
+            self.stems.add(stems[0])
+            self.folded.update(fold(w) for w in words if not _is_stopword(w))
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.prefixes)
+        return bool(self.stems or self.prefixes or self.phrases)
 
     def matches(self, word: str) -> bool:
         folded = fold(word)
