@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import expansion, postings, ranking, store, suggest
+from . import expansion, explain, postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
@@ -207,10 +207,12 @@ class SearchEngine:
         offset = (request.page - 1) * request.limit
         page = self._page(gen, searcher, q, parsed, hits_set, request, offset)
         terms = highlight_terms(parsed, expansions)
+        partial, missing = self._partial(gen, searcher, q, parsed, [docnum for docnum, _ in page])
         hits = []
-        for docnum, score in page:
+        for (docnum, score), lacks in zip(page, missing):
             stored = searcher.stored_fields(docnum)
             hits.append(self._hit(stored, score, terms))
+            hits[-1]["missing"] = lacks
         response = {
             "query": request.query,
             "total": total,
@@ -225,6 +227,7 @@ class SearchEngine:
             "facets": facets,
             "suggestion": None,
             "corrected": expansion.corrected_queries(request.query, expansions),
+            "partial": partial,
         }
         unexplained = expansion.without_meanings(parsed, expansions)  # "ssa" is an acronym, not a typo of "sso"
         if response["corrected"] is None and not unexplained.is_empty() and (
@@ -250,6 +253,15 @@ class SearchEngine:
         else:  # newest first, also the order of an empty query
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, -dates[d], d))
         return [(d, None) for d in ordered[offset:offset + request.limit]]
+
+    def _partial(self, gen: _Generation, searcher, q, parsed, docnums: list[int]):
+        """Whether results may lack some typed words, and which ones each result lacks (`explain`)."""
+        most = explain.most_words_of(q)
+        if most is None:
+            return None, [[] for _ in docnums]
+        need = self._most_words(gen, searcher, most)[0]
+        clause_docs = [self._docset(gen, searcher, sub) for sub in most.subqueries]
+        return explain.partial_match(parsed, most, need, clause_docs, docnums)
 
     def _docset(self, gen: _Generation, searcher, q: wq.Query) -> frozenset[int]:
         """Documents matching `q`, by set algebra over cached per-term document sets.
