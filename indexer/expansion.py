@@ -13,7 +13,8 @@ from .query import Clause, ParsedQuery, Word
 from .query.alternatives import ACRONYM, SYNONYM, TYPO, Alternative, Expansions, key
 
 TYPO_BOOST = 0.6  # a correction one edit away counts this much of the typed word; cheaper ones more
-SYNONYM_BOOST = 0.5  # a synonym or an agency's name counts half of the typed word
+RARE_WORD_TYPO_BOOST = 0.3  # … but when some bulletins have the typed word, they must stay first
+SYNONYM_BOOST = 0.3  # a synonym or an agency name counts much less than the typed word
 MAX_WORDS = 8  # words looked up per query: bounds the time a long pasted text can take
 
 
@@ -34,9 +35,10 @@ def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_
     for word in typed_words(parsed)[:MAX_WORDS]:
         alternatives: list[Alternative] = []
         if typo_tolerance:
-            candidates, confident = typos.corrections(searcher, word)
+            candidates, confident, known = typos.corrections(searcher, word)
             for c in candidates:
-                alternatives.append(Alternative((c.term,), round(TYPO_BOOST ** max(c.cost, 0.3), 3), TYPO))
+                boost = RARE_WORD_TYPO_BOOST if known else TYPO_BOOST ** max(c.cost, 0.3)
+                alternatives.append(Alternative((c.term,), round(boost, 3), TYPO))
             if confident:
                 found.corrected[word] = suggest.surface_form(searcher, candidates[0].term)
         if synonyms_too:

@@ -21,7 +21,7 @@ from . import expansion, explain, postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
-                    to_whoosh)
+                    split_filters, to_whoosh)
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
@@ -155,6 +155,20 @@ class SearchEngine:
                 if gen is None or gen.name != store.current_generation(self.index_dir):
                     gen = self._generation = _Generation(self.index_dir)
         return gen
+
+    def typed_filters(self, query: str) -> dict | None:
+        """The field filters typed in a query, as a page's own filters: {"query": the rest,
+        "agencies": facet values (as typed when none matches), "from", "to"}; None when there are none."""
+        rest, filters = split_filters(query)
+        if not (filters.agencies or filters.date_from or filters.date_to):
+            return None
+        known = self.generation().facets.agency_docs
+        agencies = []
+        for typed in filters.agencies:
+            for name in resolve_agency(typed, known) or [typed]:
+                if name not in agencies:
+                    agencies.append(name)
+        return {"query": rest, "agencies": agencies, "from": filters.date_from, "to": filters.date_to}
 
     def agencies(self) -> list[str]:
         return sorted(self.generation().facets.agency_docs)

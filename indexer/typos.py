@@ -107,8 +107,9 @@ def known_docs(reader, word: str) -> int:
                reader.doc_frequency("body", fold(word)))
 
 
-def corrections(searcher, word: str) -> tuple[list[Candidate], bool]:
-    """(what a possibly misspelt word probably means, best first; whether the first is confident).
+def corrections(searcher, word: str) -> tuple[list[Candidate], bool, bool]:
+    """(what a possibly misspelt word probably means, best first; whether the first is confident;
+    whether some bulletin has the word as typed).
 
     Empty for a word the bulletins use often enough, for acronyms typed in capitals and for
     anything that is not a plain word. A word some bulletin has keeps only candidates clearly more
@@ -116,19 +117,19 @@ def corrections(searcher, word: str) -> tuple[list[Candidate], bool]:
     candidate holds most of the candidates' bulletins.
     """
     if word.isupper() and len(word) > 1:
-        return [], False
+        return [], False, True
     term = fold_keep_enye(word)
     if not (3 <= len(term) <= MAX_WORD and term.isalpha()) or fold(term) in stopwords():
-        return [], False
+        return [], False, True
     reader = searcher.reader()
     have = known_docs(reader, word)
     if have > RARE:
-        return [], False
+        return [], False, True
     near = [c for c in typo_index(searcher).near(term)
             if fold(c.term) not in stopwords() and index_term(c.term) != index_term(term)
             and c.docs >= max(1, MORE_COMMON * have)]
     if not near:
-        return [], False
+        return [], False, have > 0
     best = near[0].cost
     picked: list[Candidate] = []
     stems = set()
@@ -141,4 +142,4 @@ def corrections(searcher, word: str) -> tuple[list[Candidate], bool]:
             picked.append(c)
     total = sum(c.docs for c in picked)
     confident = have == 0 and picked[0].cost <= 1 and picked[0].docs >= CONFIDENT_SHARE * total
-    return picked, confident
+    return picked, confident, have > 0

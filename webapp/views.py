@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
 
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import MAX_LIMIT, MAX_PAGE, SearchEngine, SearchError, engine_for
@@ -37,6 +37,11 @@ def page_constants() -> dict:
 def index():
     try:
         state = SearchState.from_args(request.args)
+        moved = engine().typed_filters(state.q)
+        if moved:  # "dengue agencia:SSO" → the page's own agency filter: a chip and a selected facet
+            agencies = tuple(dict.fromkeys(state.agencies + tuple(moved["agencies"])))
+            return redirect(state.url(q=moved["query"], agencies=agencies, date_from=state.date_from or moved["from"],
+                                      date_to=state.date_to or moved["to"]))
         response = engine().search(state.to_request(_limit()))
     except SearchError as exc:
         state = SearchState.from_args(request.args, strict=False)

@@ -5,7 +5,7 @@ Each module reads alone; this package re-exports what the rest of the indexer us
 `from indexer.query import parse, to_whoosh`. Ranking knobs live in `knobs`.
 """
 from .dismax import DisMax, UnlessAcronym
-from .language import MAX_QUERY_CHARS, Clause, ParsedQuery, Phrase, Word, parse, parse_day
+from .language import MAX_QUERY_CHARS, Clause, ParsedQuery, Phrase, Word, parse, parse_day, split_filters
 from .mostwords import MostWords, MostWordsAt, docs_of, segment_docs, segment_offset
 from .recency import PreferRecent
 from .terms import HighlightTerms, highlight_terms
@@ -16,5 +16,5 @@ __all__ = [
     "Clause", "DisMax", "HighlightTerms", "MAX_QUERY_CHARS", "MostWords", "MostWordsAt", "ParsedQuery",
     "Phrase", "PreferRecent", "UnlessAcronym", "Word", "docs_of", "highlight_terms", "minimum_should_match",
     "option_query", "parse", "parse_day", "phrase_query", "phrase_terms", "prefix_query", "proximity_query",
-    "segment_docs", "segment_offset", "to_whoosh", "word_query",
+    "segment_docs", "segment_offset", "split_filters", "to_whoosh", "word_query",
 ]

@@ -110,6 +110,22 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+def split_filters(text: str) -> tuple[str, ParsedQuery]:
+    """(the text without its field filters, the filters alone): "dengue agencia:SSO fecha:2019" →
+    ("dengue", agencies ["SSO"], 2019-01-01..2019-12-31). Lets a page show typed filters as its own."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    filters = ParsedQuery()
+    kept, last = [], 0
+    for match in _PIECE.finditer(text):
+        bare = match.group(4)
+        fielded = _FIELD.match(bare) if bare else None
+        if fielded and fielded.group(2) and _apply_filter(filters, fielded.group(1).lower(), fielded.group(2)):
+            kept.append(text[last:match.start()])
+            last = match.end()
+    kept.append(text[last:])
+    return " ".join("".join(kept).split()), filters
+
+
 def _add(parsed: ParsedQuery, option, negated: bool, join_previous: bool) -> None:
     if isinstance(option, Word) and not option.prefix and _is_stopword(option.text):
         return
