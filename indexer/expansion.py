@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import suggest, synonyms, typos
 from .analysis import word_spans
-from .query import Clause, ParsedQuery, Word
+from .query import Clause, ParsedQuery, Phrase, Word
 from .query.alternatives import ACRONYM, SYNONYM, TYPO, Alternative, Expansions, key
 
 TYPO_BOOST = 0.6  # a correction one edit away counts this much of the typed word; cheaper ones more
@@ -46,7 +46,30 @@ def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_
             alternatives += [Alternative(words, SYNONYM_BOOST, SYNONYM) for words in synonyms.synonyms(word)]
         if alternatives:
             found.alternatives[key(word)] = alternatives
+    if typo_tolerance:
+        for words in typed_phrases(parsed):
+            _correct_phrase(searcher, words, found)
     return found
+
+
+def typed_phrases(parsed: ParsedQuery) -> list[list[str]]:
+    return [option.words for clause in parsed.positive for option in clause.options if isinstance(option, Phrase)]
+
+
+def _correct_phrase(searcher, words: list[str], found: Expansions) -> None:
+    """A quoted phrase must match as typed; when one of its words is nowhere in the index and has a
+    confident correction ("reforma educatia va"), the corrected phrase is searched as well."""
+    fixed, changed = [], False
+    for word in words:
+        candidates, confident, known = typos.corrections(searcher, word)
+        if candidates and confident and not known:
+            fixed.append(candidates[0].term)
+            found.corrected[word] = suggest.surface_form(searcher, candidates[0].term)
+            changed = True
+        else:
+            fixed.append(word)
+    if changed:
+        found.phrases[key(" ".join(words))] = Alternative(tuple(fixed), TYPO_BOOST, TYPO)
 
 
 def without_meanings(parsed: ParsedQuery, found: Expansions) -> ParsedQuery:
@@ -59,20 +82,24 @@ def without_meanings(parsed: ParsedQuery, found: Expansions) -> ParsedQuery:
 
 
 def corrected_queries(original: str, found: Expansions) -> dict | None:
-    """{"query": the query as searched, "literal": the query forcing the typed words} when words were
-    corrected outright ("influensa" → "influenza" and "\\"influensa\\""), else None."""
+    """{"query": the query as searched, "literal": the query forcing the typed words, "words"} when
+    words were corrected outright ("influensa" → "influenza" and "\"influensa\""), else None.
+    "literal" is None when a correction sits inside a quoted phrase (a phrase cannot quote a word)."""
     if not found.corrected:
         return None
     searched, literal, last = [], [], 0
+    in_phrase = False
     for start, end, word in word_spans(original):
-        searched.append(original[last:start])
-        literal.append(original[last:start])
+        between = original[last:start]
+        searched.append(between)
+        literal.append(between)
         better = found.corrected.get(word)
-        quoted = original[max(0, start - 1):start] == '"' and original[end:end + 1] == '"'
+        inside = original[:start].count('"') % 2 == 1
+        in_phrase = in_phrase or (better is not None and inside)
         searched.append(better or word)
-        literal.append(f'"{word}"' if better and not quoted else word)
+        literal.append(f'"{word}"' if better and not inside else word)
         last = end
     searched.append(original[last:])
     literal.append(original[last:])
-    return {"query": "".join(searched).strip(), "literal": "".join(literal).strip(),
+    return {"query": "".join(searched).strip(), "literal": None if in_phrase else "".join(literal).strip(),
             "words": dict(found.corrected)}

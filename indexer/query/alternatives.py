@@ -32,12 +32,16 @@ class Expansions:
 
     alternatives: dict[str, list[Alternative]] = field(default_factory=dict)
     corrected: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, Alternative] = field(default_factory=dict)  # a quoted phrase with a word nowhere, corrected
 
     def of(self, word: str) -> list[Alternative]:
         return self.alternatives.get(key(word), [])
 
+    def of_phrase(self, words) -> Alternative | None:
+        return self.phrases.get(key(" ".join(words)))
+
     def __bool__(self) -> bool:
-        return bool(self.alternatives)
+        return bool(self.alternatives or self.phrases)
 
 
 def key(word: str) -> str:

@@ -20,6 +20,9 @@ def highlight_terms(parsed: ParsedQuery, expansions: Expansions | None = None) -
         for option in clause.options:
             if isinstance(option, Phrase):
                 terms.add_phrase(option.words)
+                fixed = expansions.of_phrase(option.words) if expansions is not None else None
+                if fixed is not None:
+                    terms.add_phrase(list(fixed.words))
                 continue
             if option.prefix:
                 terms.prefixes.append(fold(option.text))

@@ -95,7 +95,11 @@ def phrase_query(words: list[str], boost: float = 1.0) -> wq.Query | None:
 
 def option_query(option, expansions: Expansions | None = None) -> wq.Query | None:
     if isinstance(option, Phrase):
-        return phrase_query(option.words)
+        own = phrase_query(option.words)
+        fixed = expansions.of_phrase(option.words) if expansions is not None else None
+        if fixed is None or own is None:
+            return own
+        return wq.Or([own, phrase_query(list(fixed.words), boost=fixed.boost)])
     if option.prefix:
         return prefix_query(option.text)
     if option.literal or expansions is None:
