@@ -67,7 +67,7 @@ def parse_date_param(value: str | None, end: bool = False) -> dt.date | None:
         return None
     day = parse_day(str(value), end=end)
     if day is None:
-        raise SearchError(f"Fecha no válida: {value!r} (use AAAA, AAAA-MM o AAAA-MM-DD).")
+        raise SearchError(f"Fecha no válida: {value!r} (use DD/MM/AAAA, AAAA, AAAA-MM o AAAA-MM-DD).")
     return day
 
 

@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         CORPUS_DIR=str(config.corpus_dir()),
         RESULTS_PER_PAGE=10,
         RELATED_LIMIT=5,
+        SHOW_EXTRACTION_WARNINGS=False,  # extraction warnings are for the operator (`boletines inspect`)
     )
     if test_config is not None:
         app.config.update(test_config)

@@ -76,6 +76,22 @@ def field_name(value: str) -> str:
     return FIELD_NAMES.get(value, value)
 
 
+# Where the extractor found a field (`sources` of a bulletin), as a reader of the page says it.
+ORIGINS = {"heading": "encabezado del documento", "first line": "primera línea", "header block": "membrete",
+           "lead paragraph": "primer párrafo", "front matter": "metadatos del archivo", "file name": "nombre del archivo",
+           "dateline": "lugar y fecha del inicio", "date line": "fecha del inicio", "format meta": "metadatos del archivo"}
+
+
+def origin_name(value: str) -> str:
+    """"header block" → "membrete"; "docx meta" → "metadatos del archivo (docx)"."""
+    value = str(value or "")
+    if value in ORIGINS:
+        return ORIGINS[value]
+    if value.endswith(" meta"):
+        return f"metadatos del archivo ({value[:-5]})"
+    return value
+
+
 def register(app) -> None:
     app.add_template_filter(long_date, "fecha_larga")
     app.add_template_filter(month_name, "mes")
@@ -83,4 +99,5 @@ def register(app) -> None:
     app.add_template_filter(milliseconds, "ms")
     app.add_template_filter(paragraphs, "parrafos")
     app.add_template_filter(field_name, "campo")
+    app.add_template_filter(origin_name, "origen")
     app.add_template_filter(code_spans, "codigo")
