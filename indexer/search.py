@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import expansion, explain, postings, ranking, store, suggest
+from . import complete, expansion, explain, postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
@@ -397,8 +397,8 @@ class SearchEngine:
                  "agencies": [a for a in (r.get("agency") or "").split(",") if a]} for r in results]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Completions for what is being typed (see `suggest.completions`)."""
-        return suggest.completions(self.generation().searcher(), prefix, limit)
+        """Completions for what is being typed (see `complete.completions`)."""
+        return complete.completions(self.generation().searcher(), prefix, limit)
 
 
 _engines: dict[Path, SearchEngine] = {}

@@ -135,3 +135,28 @@ def test_typed_filters_become_chips_and_selected_facets(client):
     active = " ".join(re.findall(r'class="facet-link active".*?</a>', html, re.S))
     assert "Servicios de Salud de Oaxaca (SSO)" in active and "2023" in active
     assert 'value="vacunación"' in html
+
+
+# -- autocomplete ------------------------------------------------------------------------------
+
+COMPLETION_BULLETINS = {f"m/mental-{i}.txt": f"Jornada {i}\n\nAtención a la salud mental en la comunidad {i}." for i in range(4)}
+COMPLETION_BULLETINS.update({f"m/menos-{i}.txt": f"Aviso {i}\n\nHay menos casos y menos contagios, al menos {i}." for i in range(8)})
+COMPLETION_BULLETINS.update({f"m/covid-{i}.txt": f"Informe {i}\n\nCasos de COVID en la semana {i}." for i in range(120)})
+COMPLETION_BULLETINS["m/raro.txt"] = "Nota\n\nUn texto con la palabra coviduti una sola vez."
+COMPLETION_BULLETINS["m/titulo.txt"] = "Salud. Mensaje del presidente de la junta\n\nTexto del mensaje."
+
+
+@pytest.fixture(scope="module")
+def completing(tmp_path_factory):
+    return engine_over(tmp_path_factory, "completions", COMPLETION_BULLETINS)
+
+
+def test_completion_follows_the_words_typed_before(completing):
+    out = completing.suggest("salud men")
+    assert out[0] == "salud mental"
+    assert not any(o.startswith("salud.") for o in out)  # a title's sentence ended after "salud"
+
+
+def test_completion_never_offers_rare_junk(completing):
+    out = completing.suggest("covi")
+    assert out and out[0] == "covid" and "coviduti" not in out

@@ -1,0 +1,170 @@
+"""Autocomplete from frequent, clean phrases: "salud men" → "salud mental", never "salud menos".
+
+The last word being typed is completed from the index vocabulary (`suggest.vocabulary`), keeping
+only words common enough next to the commonest one with that prefix (so "covi" never offers a
+misspelling such as "coviduti"). When words come before it, the candidates are ranked by how many
+bulletins have them right after those words, as the phrase search counts them; a title phrase is
+offered only up to the end of its sentence. Every step is bounded: a few dozen candidates, and
+counts cached per index generation.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import time
+from collections import OrderedDict
+
+from . import postings, suggest
+from .analysis import fold, fold_keep_enye, index_term, is_acronym, stopwords, word_spans
+
+CANDIDATES = 40  # the most frequent words with the prefix that are ranked by context
+BUDGET_S = 0.25  # phrase counts not computed within this time count as 0 (they are cached for next time)
+SAMPLE_DOCS = 3  # bulletins read to tell apart forms of one stem
+SAMPLE_CHARS = 30000
+MIN_SHARE = 0.01  # a word needs this share of the commonest candidate's bulletins (junk is rare)
+MIN_DOCS = 1  # … and at least this many bulletins
+TITLE_COMPLETIONS = 3
+MAX_PREFIX = 100
+_SENTENCE_END = ".:;!?¿¡|»«\"“”()[]"
+_CACHE = 4000
+
+_counts: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
+    """Ways to finish what is being typed: title phrases first, then words, best first."""
+    prefix = (prefix or "")[:MAX_PREFIX]
+    spans = list(word_spans(prefix))
+    if not spans or not prefix[-1:].isalnum():
+        return []
+    start, _, last = spans[-1]
+    head = prefix[:start]
+    folded = fold_keep_enye(last)
+    if len(folded) < 2:
+        return []
+    before = [w for _, _, w in spans[:-1]]
+    words = [head + suggest.surface_form(searcher, term) for term in _ranked_words(searcher, folded, before, limit)]
+    titles = []
+    if len(folded) >= (3 if before else 4):  # a title search needs a few letters
+        titles = _clean_titles(prefix, suggest.title_phrases(searcher, prefix, TITLE_COMPLETIONS))
+    out: list[str] = []
+    for text in titles + words:
+        if text.lower() != prefix.lower() and text.lower() not in (o.lower() for o in out):
+            out.append(text)
+    return out[:limit]
+
+
+def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[str]:
+    vocab = suggest.vocabulary(searcher)
+    found = vocab.starting_with(folded, CANDIDATES)
+    if not found:
+        return []
+    docs = {term: _docs(vocab, term) for term in found}
+    top = max(docs.values())
+    clean = [t for t in found if _is_clean(t, folded) and docs[t] >= max(MIN_DOCS, MIN_SHARE * top)]
+    context = _context(before)
+    if context is None:
+        return clean[:limit]
+    previous, slop, word = context
+    reader = searcher.reader()
+    together = {}
+    deadline = time.perf_counter() + BUDGET_S
+    for t in clean:
+        found = _together(reader, previous, index_term(t), slop, cached_only=time.perf_counter() > deadline)
+        together[t] = len(found)
+    # forms sharing a stem ("mental", "mentalidad") share the phrase count: the words really
+    # written after the typed ones, in a few of those bulletins, decide between them
+    seen = _written_after(searcher, reader, word, previous, slop, folded, sorted(clean, key=lambda t: -together[t]))
+    if seen:  # a form never written there, beside one that is ("salud mentalidad"), is left out
+        written = {index_term(t) for t in seen}
+        clean = [t for t in clean if t in seen or index_term(t) not in written]
+    # words seen after the typed ones first (most bulletins first), then the others by frequency
+    return sorted(clean, key=lambda t: (-together[t], -seen.get(t, 0), -docs[t]))[:limit]
+
+
+def _written_after(searcher, reader, word: str, previous: str, slop: int, folded: str, clean: list[str]) -> dict:
+    """How often each candidate is the word written right after `word` in a few bulletins holding
+    the phrase, for candidates whose stem another candidate shares (`clean`: best first)."""
+    stems: dict[str, list[str]] = {}
+    for t in clean:
+        stems.setdefault(index_term(t), []).append(t)
+    counts: dict[str, int] = {}
+    shared = [group for group in stems.values() if len(group) > 1]
+    if not shared:
+        return counts
+    pattern = re.compile(suggest._form_pattern(fold_keep_enye(word)).pattern + r"(?:\W+\w+){0,%d}?\W+(\w+)" % (slop - 1),
+                         re.IGNORECASE)
+    for group in shared[:3]:
+        docs = _together(reader, previous, index_term(group[0]), slop)[:SAMPLE_DOCS]
+        for doc in docs:
+            stored = searcher.stored_fields(doc)
+            for text in (stored.get("title") or "", (stored.get("body") or "")[:SAMPLE_CHARS]):
+                for match in pattern.finditer(text):
+                    after = fold_keep_enye(match.group(1))
+                    if after in group:
+                        counts[after] = counts.get(after, 0) + 1
+    return counts
+
+
+def _docs(vocab, term: str) -> int:
+    i = bisect.bisect_left(vocab.terms, term)
+    return vocab.freqs[i] if i < len(vocab.terms) and vocab.terms[i] == term else 0
+
+
+def _is_clean(term: str, typed: str) -> bool:
+    """A word, or a compound whose extra characters are letters ("covid-19" for "covid-", not "covid-1919")."""
+    if term.isalpha():
+        return True
+    if any(ch.isdigit() for ch in typed):
+        return True
+    rest = term[len(typed):]
+    return rest.replace("-", "").isalpha() or (term.count("-") == 1 and len(term.split("-")[1]) <= 2)
+
+
+def _context(before: list[str]) -> tuple[str, int, str] | None:
+    """(the stem of the last content word typed before, the slop that reaches past the stopwords
+    after it, the word itself)."""
+    gap = 1
+    for word in reversed(before):
+        if fold(word) in stopwords() and not is_acronym(word):
+            gap += 1
+            continue
+        return index_term(word), gap, word
+    return None
+
+
+def _together(reader, previous: str, stem: str, slop: int, cached_only: bool = False) -> list[int]:
+    """Bulletins where `stem` follows `previous` within `slop` words (cached per index generation)."""
+    key = (suggest.generation_key(reader), previous, stem, slop)
+    with _lock:
+        cached = _counts.get(key)
+    if cached is not None or cached_only:
+        return cached or []
+    docs = postings.phrase_docs(reader, "body", [previous, stem], slop) or []
+    with _lock:
+        _counts[key] = docs
+        while len(_counts) > _CACHE:
+            _counts.popitem(last=False)
+    return docs
+
+
+def _clean_titles(prefix: str, phrases: list[str]) -> list[str]:
+    """Title phrases cut at the end of their sentence and stripped of trailing stopwords; those that
+    no longer go past what was typed are dropped ("salud. mensaje del…" for "salud men")."""
+    out = []
+    for phrase in phrases:
+        cut = len(phrase)
+        for i in range(len(prefix), len(phrase)):
+            if phrase[i] in _SENTENCE_END:
+                cut = i
+                break
+        text = phrase[:cut].rstrip(" ,-")
+        words = list(word_spans(text))
+        while words and fold(words[-1][2]) in stopwords() and words[-1][0] >= len(prefix):
+            text = text[:words[-1][0]].rstrip(" ,-")
+            words.pop()
+        if len(text) > len(prefix) and fold(text).startswith(fold(prefix)):
+            out.append(text)
+    return out
