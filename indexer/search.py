@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import complete, expansion, explain, postings, ranking, store, suggest
+from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
@@ -227,6 +227,7 @@ class SearchEngine:
             stored = searcher.stored_fields(docnum)
             hits.append(self._hit(stored, score, terms))
             hits[-1]["missing"] = lacks
+            hits[-1]["distinction"] = self._distinction(gen, searcher, docnum, stored)
         response = {
             "query": request.query,
             "total": total,
@@ -276,6 +277,15 @@ class SearchEngine:
         need = self._most_words(gen, searcher, most)[0]
         clause_docs = [self._docset(gen, searcher, sub) for sub in most.subqueries]
         return explain.partial_match(parsed, most, need, clause_docs, docnums)
+
+    @staticmethod
+    def _distinction(gen: _Generation, searcher, docnum: int, stored: dict) -> str | None:
+        """A line telling this bulletin apart from others with the same title (`distinguish`), or None."""
+        title = stored.get("title") or ""
+        cached = lambda key, make: gen.recall(key) or gen.remember(key, make())  # noqa: E731
+        if distinguish.shared_title_count(searcher, docnum, title, cached) < 2:
+            return None
+        return distinguish.distinguishing_line(stored.get("body") or "", title)
 
     def _docset(self, gen: _Generation, searcher, q: wq.Query) -> frozenset[int]:
         """Documents matching `q`, by set algebra over cached per-term document sets.
@@ -394,7 +404,8 @@ class SearchEngine:
         text = (stored.get("title") or "") + "\n" + (stored.get("body") or "")[:20000]
         results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=10)
         return [{"id": r["id"], "title": r.get("title"), "date": _iso(r.get("date")),
-                 "agencies": [a for a in (r.get("agency") or "").split(",") if a]} for r in results]
+                 "agencies": [a for a in (r.get("agency") or "").split(",") if a],
+                 "distinction": self._distinction(gen, searcher, r.docnum, r.fields())} for r in results]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for what is being typed (see `complete.completions`)."""

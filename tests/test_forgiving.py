@@ -160,3 +160,35 @@ def test_completion_follows_the_words_typed_before(completing):
 def test_completion_never_offers_rare_junk(completing):
     out = completing.suggest("covi")
     assert out and out[0] == "covid" and "coviduti" not in out
+
+
+# -- bulletins sharing a title -----------------------------------------------------------------
+
+SAME_TITLE = {
+    "t/10.txt": "Aviso a la población\n\nBuenos días. Hoy vamos a informar sobre la construcción del nuevo hospital general de la costa.",
+    "t/11.txt": "Aviso a la población\n\nVamos a presentar los resultados de la campaña de vacunación en las escuelas rurales.",
+    "t/unico.txt": "Informe único de la semana\n\nUn boletín cuyo título ningún otro comparte, con varias palabras más.",
+}
+
+
+@pytest.fixture(scope="module")
+def titled(tmp_path_factory):
+    return engine_over(tmp_path_factory, "titles", SAME_TITLE)
+
+
+def test_bulletins_sharing_a_title_get_a_distinguishing_line(titled):
+    hits = {h["path"]: h for h in titled.search(SearchRequest(query="", limit=10))["hits"]}
+    assert hits["t/10.txt"]["title"] == hits["t/11.txt"]["title"] == "Aviso a la población"  # unchanged
+    assert hits["t/10.txt"]["distinction"] == "Hoy vamos a informar sobre la construcción del nuevo hospital general de la costa."
+    assert "campaña de vacunación" in hits["t/11.txt"]["distinction"]
+    assert hits["t/unico.txt"]["distinction"] is None
+
+
+def test_a_transcript_line_names_the_first_speaker_and_skips_greetings():
+    from indexer.distinguish import distinguishing_line
+
+    body = ("Buenos días.\nPresidencia de la República\n10 de marzo de 2020\n---\nHUGO LÓPEZ-GATELL RAMÍREZ, SUBSECRETARIO\n"
+            "Muy buenas tardes. Son las 19:00 horas de este martes 10 de marzo.\n"
+            "Hoy vamos a informar sobre la construcción del nuevo hospital general de la costa.")
+    assert distinguishing_line(body, "Buenos días.") == ("Hugo López-Gatell Ramírez: «Hoy vamos a informar sobre la "
+                                                         "construcción del nuevo hospital general de la costa.»")
