@@ -20,6 +20,7 @@ from whoosh import query as wq
 from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
+from .related import related as related_docs
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
                     split_filters, to_whoosh)
 
@@ -394,18 +395,22 @@ class SearchEngine:
         return hit
 
     def related(self, bulletin_id: str, limit: int = 5) -> list[dict]:
-        """Up to `limit` bulletins most like this one (Whoosh more-like-this on the body)."""
+        """Up to `limit` bulletins sharing this one's distinctive terms (`related`)."""
         gen = self.generation()
         searcher = gen.searcher()
         docnum = searcher.document_number(id=bulletin_id)
         if docnum is None:
             return []
         stored = searcher.stored_fields(docnum)
-        text = (stored.get("title") or "") + "\n" + (stored.get("body") or "")[:20000]
-        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=10)
-        return [{"id": r["id"], "title": r.get("title"), "date": _iso(r.get("date")),
-                 "agencies": [a for a in (r.get("agency") or "").split(",") if a],
-                 "distinction": self._distinction(gen, searcher, r.docnum, r.fields())} for r in results]
+        found = related_docs(gen.weights, searcher, docnum, stored.get("title") or "", stored.get("body") or "",
+                             limit, gen.facets.live)
+        out = []
+        for other in found:
+            r = searcher.stored_fields(other)
+            out.append({"id": r["id"], "title": r.get("title"), "date": _iso(r.get("date")),
+                        "agencies": [a for a in (r.get("agency") or "").split(",") if a],
+                        "distinction": self._distinction(gen, searcher, other, r)})
+        return out
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for what is being typed (see `complete.completions`)."""
