@@ -15,7 +15,8 @@ from .analysis import bulletin_analyzer
 
 TERMS = 12  # distinctive terms looked for
 MAX_SHARE = 0.2  # a term in more than this share of bulletins says little about a topic
-MIN_SHARED = 3  # terms a related bulletin must share (2 for a bulletin with few distinctive terms)
+MIN_SHARED = 2  # distinctive terms a related bulletin must share
+MIN_DOCS = 2  # a term only this bulletin has relates it to nothing
 TITLE_WEIGHT = 3.0
 TEXT_CHARS = 20000
 LENGTH_SLACK = 4.0  # bulletins up to this many times longer compete evenly
@@ -34,7 +35,7 @@ def distinctive_terms(reader, title: str, body: str, limit: int = TERMS) -> list
         if len(term) < 3 or not any(ch.isalpha() for ch in term) or "-" in term or "/" in term:
             continue
         df = reader.doc_frequency("body", term)
-        if df < 2 or df > MAX_SHARE * total:
+        if df < MIN_DOCS or df > MAX_SHARE * total:
             continue
         scored.append((term, (1 + math.log(tf)) * math.log(total / df)))
     scored.sort(key=lambda item: (-item[1], item[0]))
@@ -55,8 +56,7 @@ def related(weights, searcher, docnum: int, title: str, body: str, limit: int = 
         if len(ids):
             score[ids] += weight * w
             shared[ids] += 1
-    needed = MIN_SHARED if len(terms) >= 6 else 2
-    score[shared < needed] = 0
+    score[shared < min(MIN_SHARED, len(terms))] = 0
     # a long transcript mentions everything once: a bulletin far longer than this one needs more to count
     lengths = weights._field_lengths(searcher, "body")
     ratio = lengths / max(1.0, float(lengths[docnum]))

@@ -192,3 +192,33 @@ def test_a_transcript_line_names_the_first_speaker_and_skips_greetings():
             "Hoy vamos a informar sobre la construcción del nuevo hospital general de la costa.")
     assert distinguishing_line(body, "Buenos días.") == ("Hugo López-Gatell Ramírez: «Hoy vamos a informar sobre la "
                                                          "construcción del nuevo hospital general de la costa.»")
+
+
+# -- related bulletins -------------------------------------------------------------------------
+
+RELATED = {
+    "r/dengue-1.txt": "Brigadas contra el dengue\n\nBrigadas eliminan criaderos del mosquito del dengue en Pinotepa y Jamiltepec.",
+    "r/dengue-2.txt": "Casos de dengue\n\nSe confirman casos de dengue en Pinotepa; piden eliminar criaderos del mosquito.",
+    "r/dengue-3.txt": "Fumigación\n\nFumigan colonias de Jamiltepec contra el mosquito transmisor del dengue.",
+    "r/transporte.txt": "Transporte público\n\nDesinfectan estaciones y unidades del transporte público de la ciudad.",
+    "r/transporte-2.txt": "Horario de transporte\n\nEl transporte público tendrá horario especial en estaciones y unidades.",
+    "r/otro.txt": "Feria del libro\n\nInauguran la feria del libro con presentaciones y lecturas para niños.",
+}
+RELATED.update({f"r/relleno-{i}.txt": f"Aviso {i}\n\nInformación general número {i} para la población." for i in range(20)})
+
+
+@pytest.fixture(scope="module")
+def relating(tmp_path_factory):
+    return engine_over(tmp_path_factory, "related", RELATED)
+
+
+def _related_paths(engine, path):
+    searcher = engine.generation().searcher()
+    bulletin_id = searcher.document(path=path)["id"]
+    return [searcher.document(id=r["id"])["path"] for r in engine.related(bulletin_id)]
+
+
+def test_related_bulletins_share_distinctive_terms(relating):
+    assert set(_related_paths(relating, "r/dengue-1.txt")) == {"r/dengue-2.txt", "r/dengue-3.txt"}
+    assert _related_paths(relating, "r/transporte.txt") == ["r/transporte-2.txt"]
+    assert _related_paths(relating, "r/otro.txt") == []  # nothing shares its topic: nothing rather than noise

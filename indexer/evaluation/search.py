@@ -48,6 +48,7 @@ DEFAULT_CACHE = REPO / "index-eval"
 QUERIES_FILE = Path("eval") / "known-item-dev.tsv"
 TYPOS_FILE = Path("eval") / "known-item-dev-typos.tsv"  # the same queries with one or two typos each
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "known-item-synonyms.tsv"  # written for this project
+RELATED_FILE = Path(__file__).resolve().parent / "data" / "related-judged.tsv"  # bulletin, related, relevant (judged)
 K = 10
 TARGETS = {"success@10": 0.95, "mrr@10": 0.85}
 TYPO_TARGETS = {"success@10": 0.97, "mrr@10": 0.92}
@@ -284,6 +285,34 @@ def accent_invariance(system: Boletines, items: list[KnownItem]) -> list[AccentC
     return checks
 
 
+def related_precision(system: Boletines, path: Path = RELATED_FILE, k: int = 5) -> tuple[float, int, int, int]:
+    """(precision@k over judged pairs, relevant, judged, unjudged) of the related lists of the judged bulletins.
+
+    The file lists, per bulletin (path under corpus/), related bulletins someone judged on topic (1)
+    or not (0); a related bulletin shown now but never judged is counted apart, not guessed.
+    """
+    judged: dict[str, dict[str, int]] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            judged.setdefault(row["bulletin"], {})[row["related"]] = int(row["relevant"])
+    engine = system.engine
+    searcher = engine.generation().searcher()
+    relevant = total = unjudged = 0
+    for bulletin, marks in judged.items():
+        docnum = searcher.document_number(path=bulletin)
+        if docnum is None:
+            continue
+        for hit in engine.related(searcher.stored_fields(docnum)["id"], limit=k):
+            paths = searcher.document(id=hit["id"])["paths"] or []
+            mark = next((marks[p] for p in paths if p in marks), None)
+            if mark is None:
+                unjudged += 1
+            else:
+                relevant += mark
+                total += 1
+    return (relevant / total if total else 0.0), relevant, total, unjudged
+
+
 def completion_latency(system: Boletines, items: list[KnownItem]) -> tuple[float, float, float, int]:
     """(first call ms, p50 ms, p95 ms, prefixes) of autocomplete (what the engine serves) over prefixes of the dev words."""
     searcher = system.engine.generation().searcher()
@@ -428,6 +457,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nResumen (Boletines)\n\nconjunto" + " " * 30 + "s@1    s@10   MRR@10")
     for label, got in summary:
         print(f"{label:<38}{got.s1:5.3f}  {got.s10:5.3f}  {got.mrr:6.3f}")
+    if RELATED_FILE.is_file():
+        precision, hits, judged, unjudged = related_precision(systems[0])
+        print(f"\nBoletines relacionados: precisión@5 {precision:.3f} ({hits} de {judged} juzgados como del mismo tema; "
+              f"{unjudged} sin juzgar) en {RELATED_FILE.name}")
     if not args.no_extras:
         checks = accent_invariance(systems[0], items)
         print(f"\nAcentos: {len(checks)} variantes (sin acentos / con acentos restaurados) de {len(items)} consultas; "
