@@ -17,6 +17,7 @@ TERMS = 12  # distinctive terms looked for
 MAX_SHARE = 0.2  # a term in more than this share of bulletins says little about a topic
 MIN_SHARED = 2  # distinctive terms a related bulletin must share
 MIN_DOCS = 2  # a term only this bulletin has relates it to nothing
+COMMON_FLOOR = 5  # in a small collection, a term in this many bulletins is never too common
 TITLE_WEIGHT = 3.0
 TEXT_CHARS = 20000
 LENGTH_SLACK = 4.0  # bulletins up to this many times longer compete evenly
@@ -35,7 +36,7 @@ def distinctive_terms(reader, title: str, body: str, limit: int = TERMS) -> list
         if len(term) < 3 or not any(ch.isalpha() for ch in term) or "-" in term or "/" in term:
             continue
         df = reader.doc_frequency("body", term)
-        if df < MIN_DOCS or df > MAX_SHARE * total:
+        if df < MIN_DOCS or df > max(MAX_SHARE * total, COMMON_FLOOR):
             continue
         scored.append((term, (1 + math.log(tf)) * math.log(total / df)))
     scored.sort(key=lambda item: (-item[1], item[0]))
