@@ -13,13 +13,16 @@ import bisect
 import re
 import threading
 import time
+
+import numpy as np
 from collections import OrderedDict
 
 from . import postings, suggest
 from .analysis import fold, fold_keep_enye, index_term, is_acronym, stopwords, word_spans
 
 CANDIDATES = 40  # the most frequent words with the prefix that are ranked by context
-BUDGET_S = 0.25  # phrase counts not computed within this time count as 0 (they are cached for next time)
+PHRASE_COUNTS = 10  # candidates (those most often in the same bulletins as the word before) given a phrase count
+BUDGET_S = 0.15  # phrase counts not computed within this time count as 0 (they are cached for next time)
 SAMPLE_DOCS = 3  # bulletins read to tell apart forms of one stem
 SAMPLE_CHARS = 30000
 MIN_SHARE = 0.01  # a word needs this share of the commonest candidate's bulletins (junk is rare)
@@ -69,11 +72,20 @@ def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[
         return clean[:limit]
     previous, slop, word = context
     reader = searcher.reader()
+    # bulletins having both words (cheap set intersections) pick the few worth a phrase count
+    stems = {t: index_term(t) for t in clean}
+    mine = _ids(reader, previous)
+    both = {stem: (int(np.intersect1d(mine, _ids(reader, stem), assume_unique=True).size) if len(mine) else 0)
+            for stem in set(stems.values())}
+    counted = set(sorted(both, key=lambda stem: -both[stem])[:PHRASE_COUNTS])
     together = {}
     deadline = time.perf_counter() + BUDGET_S
     for t in clean:
-        found = _together(reader, previous, index_term(t), slop, cached_only=time.perf_counter() > deadline)
-        together[t] = len(found)
+        if stems[t] in counted and both[stems[t]]:
+            found = _together(reader, previous, stems[t], slop, cached_only=time.perf_counter() > deadline)
+            together[t] = len(found)
+        else:
+            together[t] = 0
     # forms sharing a stem ("mental", "mentalidad") share the phrase count: the words really
     # written after the typed ones, in a few of those bulletins, decide between them
     seen = _written_after(searcher, reader, word, previous, slop, folded, sorted(clean, key=lambda t: -together[t]))
@@ -96,6 +108,11 @@ def _written_after(searcher, reader, word: str, previous: str, slop: int, folded
         return counts
     pattern = re.compile(suggest._form_pattern(fold_keep_enye(word)).pattern + r"(?:\W+\w+){0,%d}?\W+(\w+)" % (slop - 1),
                          re.IGNORECASE)
+    key = (suggest.generation_key(reader), "after", fold(word), slop, tuple(tuple(g) for g in shared[:3]))
+    with _lock:
+        cached = _counts.get(key)
+    if cached is not None:
+        return cached
     for group in shared[:3]:
         docs = _together(reader, previous, index_term(group[0]), slop)[:SAMPLE_DOCS]
         for doc in docs:
@@ -105,6 +122,8 @@ def _written_after(searcher, reader, word: str, previous: str, slop: int, folded
                     after = fold_keep_enye(match.group(1))
                     if after in group:
                         counts[after] = counts.get(after, 0) + 1
+    with _lock:
+        _counts[key] = counts
     return counts
 
 
@@ -133,6 +152,18 @@ def _context(before: list[str]) -> tuple[str, int, str] | None:
             continue
         return index_term(word), gap, word
     return None
+
+
+def _ids(reader, stem: str):
+    """Sorted document numbers holding a body term (cached per index generation)."""
+    key = (suggest.generation_key(reader), "ids", stem)
+    with _lock:
+        cached = _counts.get(key)
+    if cached is None:
+        cached = np.unique(postings.term_postings(reader, "body", stem)[0])
+        with _lock:
+            _counts[key] = cached
+    return cached
 
 
 def _together(reader, previous: str, stem: str, slop: int, cached_only: bool = False) -> list[int]:
