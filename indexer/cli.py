@@ -230,9 +230,22 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
     click.echo(f"{response['total']} resultados ({response['took_ms']:.0f} ms)")
     if response.get("suggestion"):
         click.echo(f"¿Quisiste decir: {response['suggestion']}?")
+    corrected = response.get("corrected")
+    if corrected:
+        literal = f" Buscar solo: {corrected['literal']}" if corrected.get("literal") else ""
+        click.echo(f"Mostrando resultados de: {corrected['query']}.{literal}")
+    partial = response.get("partial")
+    if partial and response["total"]:
+        click.echo(f"Ningún boletín contiene todas las palabras: se muestran los que tienen más ({partial['needed']} de "
+                   f"{partial['words']})." if partial["fallback"] else
+                   f"Se muestran también boletines con {partial['needed']} de las {partial['words']} palabras.")
     for rank, hit in enumerate(response["hits"], start=(page - 1) * limit + 1):
         details = " · ".join(x for x in [hit["date"] or "sin fecha", ", ".join(hit["agencies"]), hit["number"] or ""] if x)
         click.echo(f"\n{rank}. {hit['title']}\n   {details}\n   {shown_path(hit['path'])}")
+        if hit.get("distinction"):
+            click.echo(f"   {hit['distinction']}")
+        if hit.get("missing"):
+            click.echo(f"   No contiene: {', '.join(hit['missing'])}")
         click.echo("   " + _terminal_snippet(hit["snippet"], color))
 
 

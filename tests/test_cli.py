@@ -104,3 +104,13 @@ def test_errors_are_one_clear_line(cli, tmp_path, args, message):
 def test_missing_corpus_is_a_clear_error(cli, tmp_path):
     result = cli.invoke(main, ["index", "--corpus", str(tmp_path / "nada"), "--index", str(tmp_path / "i")])
     assert result.exit_code == 1 and "no existe" in result.output
+
+
+def test_text_output_says_what_the_engine_did(cli, seeded):
+    corpus, index = seeded
+    assert cli.invoke(main, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    result = cli.invoke(main, ["search", "salomom", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "Mostrando resultados de: salomón. Buscar solo: \"salomom\"" in result.output
+    result = cli.invoke(main, ["search", "salomon", "xilofonista", "--index", str(index)])
+    assert "Ningún boletín contiene todas las palabras" in result.output and "No contiene: xilofonista" in result.output
