@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest
+from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, typos
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .related import related as related_docs
@@ -102,7 +102,8 @@ class _Generation:
         with self.index.searcher() as searcher:
             self.facets = FacetData(searcher.reader())
             self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
-        # The autocomplete vocabulary takes about a second: build it before the first keystroke needs it.
+        # The autocomplete vocabulary and the typo index take a second or two each: build them before the
+        # first keystroke or misspelt query needs them.
         threading.Thread(target=self._warm_vocabulary, daemon=True).start()
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
@@ -112,6 +113,7 @@ class _Generation:
         try:
             with self.index.searcher() as searcher:
                 suggest.vocabulary(searcher)
+                typos.typo_index(searcher)  # the first misspelt query should not pay for it either
         except Exception:  # a newer generation replaced this one meanwhile: nothing to warm
             pass
 
