@@ -15,7 +15,7 @@ from pathlib import Path
 from indexer.document import Metadata, SourceText
 from indexer.extract import title as titles
 from indexer.extract.agencies import Catalog, load_catalog
-from indexer.extract.dates import date_from_filename, parse_date
+from indexer.extract.dates import best_reading, filename_dates, find_dates, parse_date
 from indexer.extract.issuers import is_logo, lead_issuers, logo_lines, unique_displays
 from indexer.extract.layout import Dateline, Line, analyse, find_dateline
 from indexer.extract.numbers import contradicted_by_name, find_number, number_in
@@ -25,6 +25,10 @@ __all__ = ["extract_metadata", "analyse", "load_catalog"]
 
 # Digits in a file name further than this from the dateline's date are an id, not a date.
 NAME_DATE_SPAN = dt.timedelta(days=366)
+# A dateline this much older than the file name's date is not the issue date.
+STALE_DATELINE = dt.timedelta(days=14)
+# Dates written this far into the text settle how a file name's six digits read.
+TEXT_DATES_CHARS = 20_000
 
 def _lower_keys(mapping: object) -> dict:
     if not isinstance(mapping, dict):
@@ -99,7 +103,7 @@ class _Extraction:
         if date:
             _set(self.metadata, "date", date, self.meta_origin)
             return
-        from_name = date_from_filename(self.path.name)
+        from_name = self._name_date()
         dateline = self.layout.dateline
         if dateline:
             date = dateline.date.date
@@ -108,6 +112,14 @@ class _Extraction:
             _set(self.metadata, "date", date, dateline.kind)
         elif from_name:
             _set(self.metadata, "date", from_name, "file name")
+
+    def _name_date(self) -> dt.date | None:
+        """The file name's date; when its digits read two ways, the reading the text supports."""
+        readings = filename_dates(self.path.name)
+        if len(readings) < 2:
+            return next(iter(readings), None)
+        written = [found.date for found in find_dates(self.source.text[:TEXT_DATES_CHARS])]
+        return best_reading(readings, written, list(self.path.parent.parts[-3:]))
 
     def _reconcile(self, written: dt.date, from_name: dt.date) -> dt.date:
         """Settle a dateline that disagrees with the file name's date.
@@ -124,6 +136,14 @@ class _Extraction:
                 f"difieren; se toma {later.year}"
             )
             return later
+        if dt.timedelta(0) < from_name - written <= NAME_DATE_SPAN and from_name - written > STALE_DATELINE:
+            # Offices name the file the day they issue it: a "dateline" weeks older is a
+            # reused template or the lead's prose recalling an earlier day.
+            self.metadata.warnings.append(
+                f"la fecha del encabezado ({written.isoformat()}) es anterior a la del nombre del "
+                f"archivo ({from_name.isoformat()}); se toma la del nombre"
+            )
+            return from_name
         if abs(written - from_name) <= NAME_DATE_SPAN:  # further apart, the "date" is an id
             self.metadata.warnings.append(
                 f"la fecha del encabezado ({written.isoformat()}) no coincide con la del nombre "

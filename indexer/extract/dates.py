@@ -42,8 +42,10 @@ _MONTH_FIRST = (
     r"(?P<mf_year>[12]\d{3})(?!\d)"
 )
 # Day first, as Mexico writes it; a two-digit year only with slashes ("11/07/25").
+# A slash may have a space beside it where PDF extraction split the line ("1/06 /2020").
 _NUMERIC = (
-    r"(?P<nd>[0-3]?\d)(?P<sep>[/.-])(?P<nm>[01]?\d)(?P=sep)(?P<ny>[12]\d{3}(?!\d)|(?<=/)\d{2}(?![\d/]))"
+    r"(?P<nd>[0-3]?\d)(?:\s?(?P<slash>/)\s?|(?P<sep>[.-]))(?P<nm>[01]?\d)(?(slash)\s?/\s?|(?P=sep))"
+    r"(?P<ny>[12]\d{3}(?!\d)|(?<=/)\d{2}(?![\d/]))"
 )
 _ISO = r"(?P<iy>[12]\d{3})-(?P<im>[01]?\d)-(?P<id>[0-3]?\d)(?!\d)"
 
@@ -138,26 +140,67 @@ def parse_date(value: object) -> dt.date | None:
 
 
 # File names: "2020-03-28-...", "13-06-2018", "Boletín-campaña-002-1_050418" (ddmmyy),
-# "20180413", and words ("conferencia-11-de-septiembre-2019").
+# "201015_cam" (yymmdd), "20180413", "reportecovid_10042020", and words
+# ("conferencia-11-de-septiembre-2019").
 _FILE_ISO = re.compile(r"(?<!\d)([12]\d{3})[-_.]?([01]\d)[-_.]?([0-3]\d)(?!\d)")
-_FILE_DMY = re.compile(r"(?<!\d)([0-3]\d)[-_.]([01]\d)[-_.]([12]\d{3})(?!\d)")
-_FILE_DDMMYY = re.compile(r"(?<!\d)([0-3]\d)([01]\d)(\d{2})(?!\d)")
+_FILE_DMY = re.compile(r"(?<!\d)([0-3]\d)[-_.]?([01]\d)[-_.]?([12]\d{3})(?!\d)")
+_FILE_SIX = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")
 
 
 # Digital press bulletins do not predate this; older "dates" in names are ids ("...-270386").
 FILE_NAME_MIN_YEAR = 1990
 
 
-def date_from_filename(name: str) -> dt.date | None:
-    """The date a file name carries, trying the least ambiguous spellings first."""
+def _plausible(date: dt.date | None, today: dt.date) -> bool:
+    return date is not None and FILE_NAME_MIN_YEAR <= date.year and date <= today
+
+
+def filename_dates(name: str, today: dt.date | None = None) -> list[dt.date]:
+    """Every reading of the date a file name carries, most likely first; [] when none.
+
+    Unambiguous spellings (words, four-digit years) give one reading. Six digits give one or
+    two: day-month-year (as Mexican offices name files) and year-month-day ("201015" is
+    2020-10-15 or 2015-10-20); the caller settles that with the text or the folder. A reading
+    after `today` (the build) or before 1990 is no date.
+    """
+    today = today or dt.date.today()
     words = re.sub(r"[-_]+", " ", name)
     for found in find_dates(words):
-        if found.date.year >= FILE_NAME_MIN_YEAR:
-            return found.date
-    for pattern, order in ((_FILE_ISO, "ymd"), (_FILE_DMY, "dmy"), (_FILE_DDMMYY, "dmy")):
+        if _plausible(found.date, today):
+            return [found.date]
+    for pattern, order in ((_FILE_ISO, "ymd"), (_FILE_DMY, "dmy")):
         for match in pattern.finditer(name):
             parts = dict(zip(order, match.groups()))
-            date = make_date(_full_year(parts["y"]), int(parts["m"]), int(parts["d"]))
-            if date and date.year >= FILE_NAME_MIN_YEAR:
-                return date
-    return None
+            date = make_date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+            if _plausible(date, today):
+                return [date]
+    for match in _FILE_SIX.finditer(name):
+        first, middle, last = (int(part) for part in match.groups())
+        readings = [make_date(_full_year(f"{last:02d}"), middle, first), make_date(_full_year(f"{first:02d}"), middle, last)]
+        found = list(dict.fromkeys(date for date in readings if _plausible(date, today)))
+        if found:
+            return found
+    return []
+
+
+def date_from_filename(name: str, today: dt.date | None = None) -> dt.date | None:
+    """The most likely date a file name carries (see `filename_dates`)."""
+    return next(iter(filename_dates(name, today)), None)
+
+
+def best_reading(readings: list[dt.date], text_dates: list[dt.date], folders: list[str]) -> dt.date | None:
+    """The reading of a file name's date that the bulletin's own dates or its folders support.
+
+    A reading the text writes scores most, then one whose month the text's dates fall in, then
+    one whose year a folder names; a tie keeps the name's most likely reading.
+    """
+    if len(readings) < 2:
+        return next(iter(readings), None)
+    years = {int(part) for part in folders if re.fullmatch(r"(?:19|20)\d{2}", part)}
+
+    def support(date: dt.date) -> int:
+        exact = sum(1 for found in text_dates if found == date)
+        month = sum(1 for found in text_dates if (found.year, found.month) == (date.year, date.month))
+        return 100 * exact + 10 * min(month, 9) + (5 if date.year in years else 0)
+
+    return max(readings, key=support)  # max keeps the first of equals

@@ -37,7 +37,9 @@ _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|^#{1,6}\s+|\\
 _LABEL = re.compile(
     r"^(?:bolet[ií]n(?:\s+(?:de\s+prensa|informativo|conjunto|oficial))?|comunicado(?:\s+de\s+prensa)?"
     r"|(?:comunicado|bolet[ií]n)\s+conjunto|nota\s+informativa|para\s+su\s+publicaci[oó]n\s+inmediata"
-    r"|aviso|versi[oó]n\s+estenogr[aá]fica|link\s+de\s+fotos|fotos?)[\s.:]*$",
+    r"|aviso|versi[oó]n\s+estenogr[aá]fica|link\s+de\s+fotos|fotos?"
+    r"|contenidos?|[ií]ndice|tabla\s+de\s+contenidos?"  # a report's section names
+    r"|resumen(?:\s+ejecutivo)?|introducci[oó]n|antecedentes|objetivos?|metodolog[ií]a|m[eé]todo)[\s.:]*$",
     re.IGNORECASE,
 )
 _WEEKDAY_OR_A = re.compile(
@@ -203,7 +205,7 @@ def find_dateline(lines: list[Line], limit: int, with_place: bool = False) -> Da
 def _starts_body(lines: list[Line], index: int) -> bool:
     """Prose that opens the lead: a mostly-lowercase line whose paragraph runs on or ends a sentence."""
     line = lines[index]
-    if not line.is_body:
+    if not line.is_body or number_in(line.text):  # a line stating the bulletin number is header
         return False
     run = [line.text]
     for following in lines[index + 1 : index + 3]:

@@ -11,6 +11,8 @@ import re
 from indexer.extract.dates import find_dates
 
 _NO = r"(?:n(?:o|ú|u)m(?:ero|\.)?|n[oº°]\.?|#)"
+# Only the unmistakable spellings: a bare "no" there is the word "no".
+_STRICT_NO = r"(?:n[úu]m(?:ero|\.)|n\s?[º°]\.?|no\.|\#)"
 _DIGITS = r"(?P<num>\d{1,6}(?:\s*[/-]\s*(?:19|20)\d{2}(?!\d))?)(?![\d/])"
 _SERIES = r"(?:(?P<series>[^\W\d_]{3,20})\s*[-–]?\s*)"
 
@@ -18,7 +20,22 @@ _SERIES = r"(?:(?P<series>[^\W\d_]{3,20})\s*[-–]?\s*)"
 _HEADED = re.compile(
     r"(?<!\w)(?:bolet[ií]n|comunicado|nota\s+informativa)"
     r"(?:\s+(?:de\s+prensa|conjunto|informativo|oficial|especial))*"
-    rf"[\s.:]*(?:{_NO}\s*)?(?:{_SERIES})?{_DIGITS}",
+    rf"[\s.:]*(?:{_NO}\s*)?(?:{_SERIES})?{_DIGITS}"
+    rf"(?![\s.,:]*{_STRICT_NO}\s*\d)",  # "Boletín COVID-19 No. 12": the number is 12
+    re.IGNORECASE,
+)
+# A report's name, then the number behind an explicit "N°"/"No."/"Número": "Informe de
+# situación COVID-19. N° 6", "Comunicado Técnico Diario No. 45", "Reporte semanal Núm. 3".
+_TITLED = re.compile(
+    r"(?<!\w)(?:bolet[ií]n|comunicado|nota\s+informativa|informe|reporte|parte|circular)\b"
+    rf"[^\n|]{{0,60}}?(?<!\w){_STRICT_NO}\s*{_DIGITS}",
+    re.IGNORECASE,
+)
+# A bulletin word, two or three words naming the series, then the number: "Comunicado
+# Técnico Diario 45", "Boletín epidemiológico semanal 45/2020".
+_QUALIFIED = re.compile(
+    rf"(?<!\w)(?:bolet[ií]n|comunicado|nota\s+informativa)(?P<words>(?:\s+[^\W\d_]{{2,20}}){{2,3}})"
+    rf"[\s.:]*(?:{_NO}\s*)?{_DIGITS}",
     re.IGNORECASE,
 )
 # A line that is only the number: "No. 599/2023", "Número 12".
@@ -31,9 +48,14 @@ _NOT_SERIES = {"de", "prensa", "conjunto", "informativo", "oficial", "especial",
 _NOT_A_NUMBER = {"del", "al", "para", "con", "sobre", "por", "los", "las", "el", "la", "y", "en", "desde", "hasta"}
 
 
-def _match(line: str) -> re.Match | None:
+def _match(line: str, titled: bool = True) -> re.Match | None:
     match = _HEADED.search(line) or _BARE.match(line)
+    if not match and titled:
+        match = _TITLED.search(line) or _QUALIFIED.search(line)
     if not match:
+        return None
+    words = set((match.groupdict().get("words") or "").lower().split())
+    if words & _NOT_A_NUMBER:
         return None
     series = (match.groupdict().get("series") or "").lower()
     starts_date = next(iter(find_dates(line[match.start("num") :])), None)
@@ -69,7 +91,7 @@ def contradicted_by_name(number: str, file_name: str) -> bool:
     """Whether a file name that states a bulletin number ("Boletín-campaña-010_070418")
     states a different one: the header's number appears nowhere among the name's digits."""
     words = re.sub(r"[-_.]+", " ", file_name)
-    if not number_in(words):
+    if not _match(words, titled=False):
         return False
     leading = re.search(r"\d+", number)
     return bool(leading) and int(leading.group()) not in {int(d) for d in re.findall(r"\d+", words)}

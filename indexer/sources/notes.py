@@ -1,6 +1,6 @@
 """What third-party libraries log while reading one file, collected instead of printed.
 
-pypdf and trafilatura log repairs and give-ups at WARNING/ERROR; during a build of thousands of
+Libraries such as trafilatura log repairs and give-ups at WARNING/ERROR; during a build of thousands of
 files those lines would interleave with the progress bar. Readers turn them into one
 `SourceText.warnings` entry (or drop them when the file is refused anyway).
 """
@@ -10,7 +10,7 @@ import logging
 
 
 class LibraryNotes(logging.Handler):
-    """Context manager: `with LibraryNotes("pypdf") as notes:` → `notes` is a list of messages."""
+    """Context manager: `with LibraryNotes("trafilatura") as notes:` → `notes` is a list of messages."""
 
     def __init__(self, *logger_names: str):
         super().__init__(logging.WARNING)

@@ -1,86 +1,127 @@
-"""Reader for PDF files: the text layer of every page, without the page furniture.
+"""Reader for PDF files: the page as it is laid out, without its furniture.
 
-pypdf gives each page's text in reading order. Two things make PDF text worse than the
-document it came from, and we undo both: running headers/footers repeated on every page
-(kept once, so a letterhead still names the agency) and words hyphenated at line ends.
-A PDF without a text layer is a scan: it is read by OCR (see `ocr`).
+pdfium gives every character with its box (pdf_layout.py turns them into lines in reading
+order, columns included). Here the document is put together: running headers and footers,
+found by their place at a page edge and their repetition across pages, are kept once (on the
+first page, so a letterhead still names the agency) and dropped elsewhere; bare page numbers
+and contents pages' dot leaders go; words hyphenated at line ends are joined again. The lines
+of the first page set in a font larger than the body become headings, largest first, so the
+extractor takes the headline by size rather than the first line drawn.
+A PDF without a text layer is a scan: `NoTextLayer` says so (a subclass of `Unreadable`, so
+whoever can read scans catches it and everyone else reports it).
 """
 from __future__ import annotations
 
-import io
 import math
 import re
+from collections import Counter
 from itertools import islice
 
-from pypdf import PdfReader
+import pypdfium2 as pdfium
 
-from ..document import SourceText, Unreadable
-from .notes import LibraryNotes
-from .ocr import read_scanned_pdf
+from ..document import Heading, SourceText, Unreadable
+from .pdf_layout import PageLine, page_lines, page_runs
 from .tidy import is_page_number, plausible_title, tidy
 
 MAX_PAGES = 2000
 MIN_TEXT_CHARS = 20  # fewer letters than this over the whole file: no text layer
-_EDGE_LINES = 3  # how deep into the top/bottom of a page running furniture may reach
-_REPEATED_SHARE = 0.6  # "almost every page"
+NO_TEXT_MESSAGE = "PDF sin texto: ¿escaneado?"
+_EDGE_SHARE = 0.15  # running furniture sits in the top or bottom 15% of the page
+_EDGE_LINES = 3  # ... and among the first or last three lines there,
+_MARGIN_SHARE = 0.08  # or anywhere in the outer 8% (figure labels may be drawn above a header)
+_REPEATED_SHARE = 0.5  # "most pages" of one shape
+_SAME_PLACE_PAGES = 3
+_HEADLINE_ZONE = 0.6  # the headline sits in the upper part of the first page
+_HEADLINE_SCALE = 1.15  # at least this much larger than the body text
+_MAX_HEADING_LINES = 4
+_SAME_HEADING = 0.8  # wrapped lines of one headline differ in size less than this ratio
 
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad][ \t]*\n\n?[ \t]*(?=[^\W\d_])")
+# "Resumen ............ 3", "1.2 Casos …… 12": a contents entry, its leader and its page number.
+_PAGE_MARK = re.compile(r"\b(?:p[aá]g(?:ina)?\.?)\s*\d+(?:\s*(?:de|/)\s*\d+)?", re.IGNORECASE)
+_TRAILING_DATE = re.compile(r"[\s.,;:-–|]*\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{2,4}[\s.]*$")
+_DOT_LEADER = re.compile(r"\s*(?:[.·…_]\s?){4,}\s*\d{0,4}\s*$")
+
+
+class NoTextLayer(Unreadable):
+    """A PDF whose pages carry no text (a scan): only OCR can read it."""
+
+    def __init__(self, message: str = NO_TEXT_MESSAGE):
+        super().__init__(message)
 
 
 def read_pdf(data: bytes) -> SourceText:
-    """Page texts joined in order, running headers/footers kept once, line-end hyphenation undone."""
+    """The laid-out text of every page; raises `NoTextLayer` for a scan, `Unreadable` for a broken file."""
+    pages, sizes, title = _extract(data)
+    if not _has_letters(pages):
+        raise NoTextLayer()
+    running = _running_keys(pages, sizes)
+    headings = _headings(pages, sizes, running)
+    text = tidy(_join_hyphenated(_document_text(pages, sizes, running)))
+    if not text:
+        raise NoTextLayer()
+    return SourceText(text=text, format="pdf", headings=headings, meta={"title": title} if title else {})
+
+
+def has_text_layer(data: bytes) -> bool:
+    """Whether the PDF carries text (False for a scan); raises `Unreadable` for a broken file."""
+    pages, _, _ = _extract(data)
+    return _has_letters(pages)
+
+
+def _has_letters(pages: list[list[PageLine]]) -> bool:
+    letters = (match for page in pages for line in page for match in _LETTER.finditer(line.text))
+    return sum(1 for _ in islice(letters, MIN_TEXT_CHARS)) >= MIN_TEXT_CHARS
+
+
+def _extract(data: bytes) -> tuple[list[list[PageLine]], list[tuple[float, float]], str | None]:
+    """Every page's lines and size, and the document title; or Unreadable: a page that fails
+    would leave half a bulletin."""
     if b"%PDF-" not in data[:1024]:
         raise Unreadable("PDF dañado: falta la cabecera %PDF")
     if b"%%EOF" not in data[-4096:]:
         raise Unreadable("PDF truncado o incompleto (falta %%EOF)")
-    with LibraryNotes("pypdf") as notes:
-        reader, pages = _extract(data)
-        title = _title(reader)
-    letters = _LETTER.finditer("\n".join("\n".join(page) for page in pages))
-    if sum(1 for _ in islice(letters, MIN_TEXT_CHARS)) < MIN_TEXT_CHARS:
-        return read_scanned_pdf(data)  # no text layer: a scan
-    pages = drop_running_lines(pages)
-    text = tidy(_join_hyphenated("\n\n".join("\n".join(page) for page in pages if page)))
-    if not text:
-        return read_scanned_pdf(data)  # no text layer: a scan
-    warnings = [f"PDF con defectos ({len(notes)} avisos de pypdf, p. ej.: {notes[0][:100]})"] if notes else []
-    return SourceText(text=text, format="pdf", meta={"title": title} if title else {}, warnings=warnings)
-
-
-def _extract(data: bytes) -> tuple[PdfReader, list[list[str]]]:
-    """Every page's lines, or Unreadable: a page that fails would leave half a bulletin."""
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception as exc:  # e.g. AES without the optional crypto dependency
-                raise Unreadable(f"PDF cifrado: {type(exc).__name__}") from exc
-            if not opened:
-                raise Unreadable("PDF protegido con contraseña")
-        count = len(reader.pages)
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise Unreadable("PDF protegido con contraseña") from exc
+        raise Unreadable(f"PDF dañado: {str(exc)[:80]}") from exc
+    try:
+        count = len(document)
         if count == 0:
             raise Unreadable("PDF sin páginas")
         if count > MAX_PAGES:
             raise Unreadable(f"PDF demasiado largo (> {MAX_PAGES} páginas)")
-        return reader, [_page_lines(page.extract_text() or "") for page in reader.pages]
+        pages, sizes = [], []
+        for index in range(count):
+            page = document[index]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    pages.append(page_lines(page_runs(textpage.raw), width, height))
+                finally:
+                    textpage.close()
+                sizes.append((width, height))
+            finally:
+                page.close()
+        return pages, sizes, _title(document)
     except Unreadable:
         raise
-    except Exception as exc:  # pypdf raises PdfReadError, but also KeyError, ValueError... on broken files
+    except Exception as exc:  # pdfium raises PdfiumError, ctypes errors... on broken files
         raise Unreadable(f"PDF dañado: {type(exc).__name__}: {str(exc)[:80]}") from exc
+    finally:
+        document.close()
 
 
-def _title(reader: PdfReader) -> str | None:
+def _title(document: pdfium.PdfDocument) -> str | None:
     try:
-        return plausible_title(reader.metadata.title) if reader.metadata else None
+        return plausible_title(document.get_metadata_dict().get("Title"))
     except Exception:  # broken metadata costs the title, not the text
         return None
-
-
-def _page_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _edge_key(line: str) -> str:
@@ -88,66 +129,159 @@ def _edge_key(line: str) -> str:
     return " ".join(_DIGITS.sub("#", line).casefold().split())
 
 
-def _numbers(line: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in _DIGITS.findall(line)[:8])
-
-
-def _running(pages: list[list[str]], from_top: bool) -> set[tuple[int, str]]:
-    """(offset, key) of lines repeated at the same place on almost every page.
-
-    Lines sharing a key must be identical, or differ in one number that moves in step with the
-    page (a page number): 'Boletín 12 · Página 3' repeats, 'Párrafo 3' at a page edge does not.
-    """
-    needed = max(2, math.ceil(_REPEATED_SHARE * len(pages)))
-    seen: dict[tuple[int, str], list[tuple[int, tuple[int, ...]]]] = {}
-    for index, page in enumerate(pages):
-        window = page[:_EDGE_LINES] if from_top else page[::-1][:_EDGE_LINES]
-        for offset, line in enumerate(window):
-            seen.setdefault((offset, _edge_key(line)), []).append((index, _numbers(line)))
-    running = set()
-    for place, found in seen.items():
-        if len(found) < needed:
-            continue
-        numbers = {nums for _, nums in found}
-        width = len(found[0][1])
-        if len(numbers) == 1 or any(
-            len({nums[j] - index for index, nums in found}) == 1 for j in range(width)
+def _edges(page: list[PageLine], height: float) -> list[tuple[str, PageLine]]:
+    """The lines that may be running furniture: near the top or bottom edge, by place and rank."""
+    found = []
+    for rank, line in enumerate(page):
+        from_end = len(page) - 1 - rank
+        if line.top < _EDGE_SHARE * height and (rank < _EDGE_LINES or line.top < _MARGIN_SHARE * height):
+            found.append(("top", line))
+        elif line.bottom > (1 - _EDGE_SHARE) * height and (
+            from_end < _EDGE_LINES or line.bottom > (1 - _MARGIN_SHARE) * height
         ):
-            running.add(place)
+            found.append(("bottom", line))
+    return found
+
+
+def _running_keys(pages: list[list[PageLine]], sizes: list[tuple[float, float]]) -> set[tuple[str, str]]:
+    """(edge, key) of lines repeated at a page edge: on most pages of one shape (and at least
+    two), or on at least three pages at the very same height.
+
+    Pages are counted by shape, and the same-height rule exists, because a report's landscape
+    table and map pages often lack the header that its text pages carry.
+    """
+    shapes: dict[tuple[int, int], list[tuple[list[PageLine], float]]] = {}
+    for page, (width, height) in zip(pages, sizes):
+        if page:
+            shapes.setdefault((round(width), round(height)), []).append((page, height))
+    running: set[tuple[str, str]] = set()
+    places: dict[tuple[str, str], list[float]] = {}
+    for group in shapes.values():
+        needed = max(2, math.ceil(_REPEATED_SHARE * len(group)))
+        seen: Counter = Counter()
+        for page, height in group:
+            found = {(edge, _edge_key(line.text)): line.top for edge, line in _edges(page, height)}
+            seen.update(found.keys())
+            for key, top in found.items():
+                places.setdefault(key, []).append(top)
+        if len(group) >= 2:
+            running.update(key for key, count in seen.items() if count >= needed)
+    running.update(
+        key for key, tops in places.items() if len(tops) >= _SAME_PLACE_PAGES and max(tops) - min(tops) <= 2.0
+    )
     return running
 
 
-def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove running headers/footers and bare page numbers from page edges.
+def _furniture(page: list[PageLine], height: float, running: set[tuple[str, str]]) -> set[int]:
+    """Ids of the page's running lines and bare page numbers at its edges."""
+    return {
+        id(line) for edge, line in _edges(page, height)
+        if (edge, _edge_key(line.text)) in running or is_page_number(line.text)
+    }
 
-    A line is running furniture when it sits at the same place among the top or bottom lines
-    of at least 60% of the pages (and at least two). Headers are kept on the first page and
-    footers on the last, so their text (often the issuing agency) is still indexed once.
+
+def _document_text(pages: list[list[PageLine]], sizes, running: set[tuple[str, str]]) -> str:
+    """Pages joined with blank lines; running lines kept once: headers where the first page
+    has them, footers at the end, so an agency's letterhead is still indexed."""
+    blocks: list[str] = []
+    footers: list[str] = []
+    kept_headers = False
+    for page, (_, height) in zip(pages, sizes):
+        if not page:
+            continue
+        drop = _furniture(page, height, running)
+        parts: list[str] = []
+        for line in page:
+            if id(line) in drop:
+                if is_page_number(line.text):
+                    continue
+                is_header = line.top < _EDGE_SHARE * height
+                if is_header and not kept_headers:
+                    parts.append(line.text)
+                    parts.append("")
+                elif not is_header and line.text not in footers:
+                    footers.append(line.text)
+                continue
+            text = _DOT_LEADER.sub("", line.text)
+            if not text.strip():
+                continue
+            if line.gap_before and parts:
+                parts.append("")
+            parts.append(text)
+        kept_headers = kept_headers or any(p for p in parts)
+        blocks.append("\n".join(parts))
+    if footers:
+        blocks.append("\n".join(footers))
+    return "\n\n".join(blocks)
+
+
+def _body_size(pages: list[list[PageLine]]) -> float:
+    """The font size most of the text is set in (weighted by characters)."""
+    weights: Counter = Counter()
+    for page in pages:
+        for line in page:
+            weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def _headings(pages: list[list[PageLine]], sizes, running: set[tuple[str, str]]) -> list[Heading]:
+    """Lines of the first text page's upper part set larger than the body, largest first.
+
+    Lines close together in similar sizes form one heading (a headline wrapped over lines, or
+    set in two sizes). When nothing stands out from the body, the largest line group at the
+    top still counts if no other line of the page is as large. The extractor skips headings
+    that are logos, labels, numbers or dates, so the headline is the largest of the rest.
+    A line repeated on every page is a headline when it is large (a report's name); a small
+    running header is the last candidate, without its date and page number. The first page is
+    the first with text besides its furniture (a report's cover is often an image).
     """
-    pages = [_trim_page_numbers(page) for page in pages]
-    if len(pages) < 2:
-        return pages
-    top, bottom = _running(pages, from_top=True), _running(pages, from_top=False)
-    last = len(pages) - 1
-    cleaned = []
-    for index, page in enumerate(pages):
-        size = len(page)
-        kept = []
-        for position, line in enumerate(page):
-            key = _edge_key(line)
-            if index > 0 and position < _EDGE_LINES and (position, key) in top:
-                continue
-            if index < last and size - 1 - position < _EDGE_LINES and (size - 1 - position, key) in bottom:
-                continue
-            kept.append(line)
-        cleaned.append(kept)
-    return cleaned
+    body = _body_size(pages)
+    first = next(
+        ((page, size) for page, size in zip(pages, sizes) if _has_letters([_content(page, size[1], running)])), None
+    )
+    if first is None or body <= 0:
+        return []
+    page, (_, height) = first
+    groups: list[list[PageLine]] = []
+    previous: PageLine | None = None
+    for line in page:
+        if (
+            line.top >= _HEADLINE_ZONE * height or not any(c.isalpha() for c in line.text)
+            or _DOT_LEADER.search(line.text)  # a contents entry
+        ):
+            previous = None
+            continue
+        if (
+            previous is not None and min(previous.size, line.size) >= _SAME_HEADING * max(previous.size, line.size)
+            and len(groups[-1]) < _MAX_HEADING_LINES and line.top - previous.bottom < 0.6 * line.size
+        ):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+        previous = line
+    size_of = lambda group: round(max(line.size for line in group), 1)
+    large = [group for group in groups if size_of(group) >= _HEADLINE_SCALE * body]
+    if not large and groups:
+        top = max(groups, key=size_of)
+        others = [line.size for line in page if all(line is not mine for mine in top)]
+        if size_of(top) > max(others, default=0) + 0.05:
+            large = [top]
+    sized = sorted({size_of(group) for group in large}, reverse=True)
+    ranked = sorted(large, key=lambda group: -size_of(group))  # stable: top to bottom within a size
+    headings = [Heading(sized.index(size_of(group)) + 1, " ".join(line.text for line in group)) for group in ranked]
+    # Last resort: a report's running header names it ("INFORME EPIDEMIOLÓGICO. COVID-19. 17-04-2020.").
+    for line in page:
+        if line.top < _EDGE_SHARE * height and ("top", _edge_key(line.text)) in running:
+            name = _PAGE_MARK.sub("", line.text)
+            name = _TRAILING_DATE.sub("", name).strip(" .,;:-–|")
+            if sum(c.isalpha() for c in name) >= 8:
+                headings.append(Heading(len(sized) + 1, name))
+    return headings
 
 
-def _trim_page_numbers(page: list[str]) -> list[str]:
-    size = len(page)
-    return [line for i, line in enumerate(page)
-            if not ((i < _EDGE_LINES or i >= size - _EDGE_LINES) and is_page_number(line))]
+def _content(page: list[PageLine], height: float, running: set[tuple[str, str]]) -> list[PageLine]:
+    drop = _furniture(page, height, running)
+    return [line for line in page if id(line) not in drop]
 
 
 def _join_hyphenated(text: str) -> str:
