@@ -225,14 +225,60 @@ def test_a_stale_year_is_settled_by_the_later_one():
     assert any("2017" in w and "2018" in w for w in metadata.warnings)
 
 
-def test_a_dateline_disagreeing_with_the_file_name_is_kept_and_reported():
+def test_a_dateline_days_off_the_file_name_is_kept_and_reported():
     metadata = extract("""
         BOLETÍN CAMPAÑA-074
 
         CIUDAD JUÁREZ, CHIHUAHUA, 01 DE ABRIL DE 2018.- El candidato habló ante simpatizantes.
-    """, name="Boletín-campaña-074-2_280518.txt")
+    """, name="Boletín-campaña-074-2_030418.txt")
     assert metadata.date == dt.date(2018, 4, 1)
-    assert any("2018-05-28" in w for w in metadata.warnings)
+    assert any("2018-04-03" in w for w in metadata.warnings)
+
+
+def test_a_dateline_weeks_older_than_the_file_name_is_a_reused_template():
+    text = """
+        BOLETÍN CAMPAÑA-074
+
+        CIUDAD JUÁREZ, CHIHUAHUA, 01 DE ABRIL DE 2018.- El candidato habló ante simpatizantes.
+    """
+    metadata = extract(text, name="Boletín-campaña-074-2_280518.txt")
+    assert metadata.date == dt.date(2018, 5, 28)
+    assert any("2018-04-01" in w for w in metadata.warnings)
+    # ... unless the folders file it under the dateline's month: then the name's digits are an id
+    filed = extract_metadata(bulletin(text), Path("2018") / "abril" / "discurso-280518.txt")
+    assert filed.date == dt.date(2018, 4, 1)
+
+
+def test_a_lead_recalling_an_older_day_does_not_date_the_report():
+    metadata = extract("""
+        SITUACIÓN EPIDEMIOLÓGICA COVID-19
+
+        El 31 de diciembre de 2019, las autoridades de salud notificaron un brote de neumonía.
+    """, name="2020-03-10-Informe_1.pdf")
+    assert metadata.date == dt.date(2020, 3, 10)
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        # six digits read as YYMMDD when the text's dates support it, DDMMYY otherwise
+        ("201015_cam_covid19.pdf", "Informe del 15 de octubre de 2020. Casos al 14 de octubre de 2020.", dt.date(2020, 10, 15)),
+        ("201015_cam.pdf", "Reunión celebrada en octubre de 2015, el 20 de octubre de 2015.", dt.date(2015, 10, 20)),
+        ("Boletín-campaña-002-1_050418.txt", "Texto sin fechas.", dt.date(2018, 4, 5)),
+        ("reportecovid_10042020.pdf", "Tabla sin fechas.", dt.date(2020, 4, 10)),
+    ],
+)
+def test_six_digit_file_name_dates_read_the_way_the_text_supports(name, text, expected):
+    assert extract(text, name=name).date == expected
+
+
+def test_file_name_dates_never_after_the_build_nor_before_1990():
+    from indexer.extract.dates import filename_dates
+    today = dt.date(2021, 1, 1)
+    assert filename_dates("201015_x.pdf", today) == [dt.date(2015, 10, 20), dt.date(2020, 10, 15)]
+    assert filename_dates("251015_x.pdf", today) == [dt.date(2015, 10, 25)]  # 2025-10-15 is after the build
+    assert filename_dates("300125_x.pdf", today) == []  # 2025-01-30 is after the build, 1930 before 1990
+    assert filename_dates("boletin_010189.txt", today) == []  # 1989: an id, not a date
 
 
 # --- numbers ---------------------------------------------------------------------------

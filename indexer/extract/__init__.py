@@ -15,7 +15,7 @@ from pathlib import Path
 from indexer.document import Metadata, SourceText
 from indexer.extract import title as titles
 from indexer.extract.agencies import Catalog, load_catalog
-from indexer.extract.dates import best_reading, filename_dates, find_dates, parse_date
+from indexer.extract.dates import best_reading, filename_dates, find_dates, month_number, parse_date
 from indexer.extract.issuers import is_logo, lead_issuers, logo_lines, unique_displays
 from indexer.extract.layout import Dateline, Line, analyse, find_dateline
 from indexer.extract.numbers import contradicted_by_name, find_number, number_in
@@ -121,11 +121,18 @@ class _Extraction:
         written = [found.date for found in find_dates(self.source.text[:TEXT_DATES_CHARS])]
         return best_reading(readings, written, list(self.path.parent.parts[-3:]))
 
+    def _folders_date(self, date: dt.date) -> bool:
+        """Whether the folders file the bulletin under this date's year and month ("2021/agosto")."""
+        parts = [part.lower() for part in self.path.parent.parts[-3:]]
+        return str(date.year) in parts and any(month_number(part) == date.month for part in parts if part.isalpha())
+
     def _reconcile(self, written: dt.date, from_name: dt.date) -> dt.date:
         """Settle a dateline that disagrees with the file name's date.
 
         When only the year differs, one of them is a typo, and the usual typo is a stale year
-        (last year's habit, a reused template): the later year wins. Any other disagreement is
+        (last year's habit, a reused template): the later year wins. A dateline weeks older
+        than the name is a reused template or the lead recalling an earlier day, unless the
+        folders file the bulletin under the dateline's month. Any other disagreement is
         reported (when the two are close enough for the name to hold a date at all) and the
         dateline kept, since the text is what the issuer signed.
         """
@@ -136,9 +143,7 @@ class _Extraction:
                 f"difieren; se toma {later.year}"
             )
             return later
-        if dt.timedelta(0) < from_name - written <= NAME_DATE_SPAN and from_name - written > STALE_DATELINE:
-            # Offices name the file the day they issue it: a "dateline" weeks older is a
-            # reused template or the lead's prose recalling an earlier day.
+        if STALE_DATELINE < from_name - written <= NAME_DATE_SPAN and not self._folders_date(written):
             self.metadata.warnings.append(
                 f"la fecha del encabezado ({written.isoformat()}) es anterior a la del nombre del "
                 f"archivo ({from_name.isoformat()}); se toma la del nombre"

@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 _SPACE_GAP = 0.12  # wider than this: a space between words
 _CELL_GAP = 0.9  # wider than this: a new run (a table cell, the next column)
 _SAME_LINE = 0.5  # vertical centres closer than this share a line
-_PARAGRAPH_GAP = 0.45  # a blank line where the white between two lines is taller than this
+_PARAGRAPH_GAP = 0.4  # a blank line where the white between lines exceeds the usual by this
 # Two columns: each side needs this many runs, and its runs must fill this share of its width.
 _MIN_COLUMN_RUNS = 4
 _BAND_GAP = 2.5  # white space this tall (in font sizes) across the page starts a new band
@@ -76,7 +76,9 @@ def page_runs(textpage) -> list[Run]:
     spaced, last_x0 = False, 0.0
     for index in range(min(count, len(text))):
         char = text[index]
-        if char.isspace() or char in "\ufffe\uffff\x00":
+        if char in "\x02\xad\ufffe":  # how pdfium writes a hyphen that ends a line
+            char = "-"
+        if char.isspace() or char in "\uffff\x00":
             # pdfium also writes spaces it guessed from the spacing, wrongly after some ligatures
             spaced = spaced or pdfium_c.FPDFText_IsGenerated(textpage, index) != 1
             continue
@@ -184,10 +186,14 @@ def _lines(runs: list[Run], height: float) -> list[PageLine]:
 
 
 def _mark_paragraphs(lines: list[PageLine]) -> list[PageLine]:
-    for previous, line in zip(lines, lines[1:]):
+    """A paragraph starts where the font size changes or the white above a line is clearly
+    taller than the usual white between lines of this page (line spacing varies by document)."""
+    whites = [line.top - previous.bottom for previous, line in zip(lines, lines[1:])]
+    usual = median([white for white in whites if white >= 0] or [0.0])
+    for (previous, line), white in zip(zip(lines, lines[1:]), whites):
         size = max(previous.size, line.size)
         resized = abs(previous.size - line.size) > 0.15 * size
-        line.gap_before = resized or line.top - previous.bottom > _PARAGRAPH_GAP * size
+        line.gap_before = resized or white > min(usual, size) + _PARAGRAPH_GAP * size
     return lines
 
 
