@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run index test test-fast eval-metadata eval-search bench clean
+.PHONY: install system-packages run index test test-fast eval-metadata eval-formats eval-search bench clean
 
 $(BIN)/boletines: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-fast: install
 ## Extraction accuracy against ../shared/eval/metadata-dev.csv
 eval-metadata: install
 	$(BIN)/python -m indexer.evaluation.metadata
+
+## Reading and extraction per file format against ../shared/eval/formats-dev.csv
+eval-formats: install
+	$(BIN)/python -m indexer.evaluation.formats
 
 ## Known-item search evaluation against ../shared/eval/known-item-dev.tsv, with two baselines
 eval-search: install

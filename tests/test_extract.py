@@ -299,6 +299,19 @@ def test_file_name_dates_never_after_the_build_nor_before_1990():
         ("No hubo cambios", None),
         ("Boletín del 5 de mayo de 2020", None),  # a date, not a number
         ("Comunicado 11/07/2025", None),
+        # the forms real issuers print
+        ("Informe de situación COVID-19. N° 6. Departamento de Epidemiología.", "6"),
+        ("Página 3 Informe de situación COVID-19. N° 19 Departamento", "19"),
+        ("Comunicado Técnico Diario No. 45", "45"),
+        ("COMUNICADO TÉCNICO DIARIO 45", "45"),
+        ("Comunicado No. 123", "123"),
+        ("Boletín 45/2020", "45/2020"),
+        ("Boletín epidemiológico semanal 45/2020", "45/2020"),
+        ("Nota informativa 12", "12"),
+        ("Boletín COVID-19 No. 12", "12"),  # the disease's name is not the number
+        ("Comunicado Técnico Diario COVID-19", None),
+        ("Informe que no 5 regiones enviaron", None),  # a bare "no" is the word
+        ("Boletín informativo del 5 de mayo de 2020", None),
     ],
 )
 def test_bulletin_number_forms(line, expected):

@@ -185,6 +185,7 @@ def _document_text(pages: list[list[PageLine]], sizes, running: set[tuple[str, s
     has them, footers at the end, so an agency's letterhead is still indexed."""
     blocks: list[str] = []
     footers: list[str] = []
+    footer_keys: set[str] = set()
     kept_headers = False
     for page, (_, height) in zip(pages, sizes):
         if not page:
@@ -199,8 +200,9 @@ def _document_text(pages: list[list[PageLine]], sizes, running: set[tuple[str, s
                 if is_header and not kept_headers:
                     parts.append(line.text)
                     parts.append("")
-                elif not is_header and line.text not in footers:
+                elif not is_header and _edge_key(line.text) not in footer_keys:
                     footers.append(line.text)
+                    footer_keys.add(_edge_key(line.text))
                 continue
             text = _DOT_LEADER.sub("", line.text)
             if not text.strip():
