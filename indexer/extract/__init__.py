@@ -73,13 +73,23 @@ class _Extraction:
             return True
         return is_logo(text, self.catalog)
 
+    def _slogans(self) -> set[str]:
+        """Header lines above the bulletin's number or label ("Juntos haremos historia" over
+        "Boletín campaña-008"): a slogan, however large its font."""
+        lines = self.layout.header
+        first = next((i for i, line in enumerate(lines) if line.is_label or number_in(line.text)), None)
+        return {line.text for line in lines[:first]} if first else set()
+
     def title(self) -> None:
         for value, origin in ((self.front.get("title"), "front matter"), (self.meta.get("title"), self.meta_origin)):
             text = _text_value(value)
             if text:
                 _set(self.metadata, "title", text, origin)
                 return
-        heading = titles.title_from_headings(self.source.headings or [], self.is_boilerplate)
+        slogans = self._slogans()
+        heading = titles.title_from_headings(
+            self.source.headings or [], lambda text: self.is_boilerplate(text) or " ".join(text.split()) in slogans
+        )
         if heading:
             _set(self.metadata, "title", heading, "heading")
             return
