@@ -178,3 +178,19 @@ def test_password_protected_pdf_is_reported(tmp_path):
     _text(pdf, 20, 20, BODY, width=170)
     with pytest.raises(Unreadable, match="contraseña"):
         read_bulletin(_write(tmp_path, "b.pdf", pdf))
+
+
+def test_an_agency_on_the_running_header_is_the_issuer(tmp_path):
+    pdf = _pdf()
+    for page in (1, 2):
+        pdf.add_page()
+        _text(pdf, 20, 10, f"Boletín semanal de la campaña de invierno en el estado · Instituto Mexicano del "
+                           f"Seguro Social · Página {page}", size=8)
+        if page == 1:
+            _text(pdf, 20, 25, "Avanza la campaña de vacunación", size=20)
+        _text(pdf, 20, 45, "Las brigadas recorrerán las ocho regiones del estado durante las próximas semanas "
+                           "para atender a personas mayores y a menores de cinco años.", width=170)
+    source = read_bulletin(_write(tmp_path, "b.pdf", pdf))
+    metadata = extract_metadata(source, "b.pdf")
+    assert metadata.agencies == ["Instituto Mexicano del Seguro Social (IMSS)"]
+    assert metadata.sources["agencies"] == "running header"  # too little of the line to be a logo block

@@ -202,6 +202,12 @@ class _Extraction:
         if self.logos:
             _set(self.metadata, "agencies", unique_displays(self.logos), "header block")
             return
+        headers = self.meta.get("running_headers")
+        if isinstance(headers, list):  # a PDF's running header names its issuer on every page
+            found = self.catalog.find_in_logo([text for text in headers if isinstance(text, str)])
+            if found:
+                _set(self.metadata, "agencies", unique_displays(found), "running header")
+                return
         issuers = lead_issuers(self.layout.lead, self.catalog)
         if issuers:
             _set(self.metadata, "agencies", unique_displays(issuers), "lead paragraph")

@@ -62,7 +62,21 @@ def read_pdf(data: bytes) -> SourceText:
     text = tidy(_join_hyphenated(_document_text(pages, sizes, running)))
     if not text:
         raise NoTextLayer()
-    return SourceText(text=text, format="pdf", headings=headings, meta={"title": title} if title else {})
+    meta: dict = {"title": title} if title else {}
+    headers = _running_headers(pages, sizes, running)
+    if headers:
+        meta["running_headers"] = headers
+    return SourceText(text=text, format="pdf", headings=headings, meta=meta)
+
+
+def _running_headers(pages: list[list[PageLine]], sizes, running: set[tuple[str, str]]) -> list[str]:
+    """The running header lines, once each: the extractor reads the issuing agency there."""
+    found: dict[str, str] = {}
+    for page, (_, height) in zip(pages, sizes):
+        for edge, line in _edges(page, height):
+            if edge == "top" and (edge, _edge_key(line.text)) in running:
+                found.setdefault(_edge_key(line.text), _PAGE_MARK.sub("", line.text).strip())
+    return [text for text in found.values() if text]
 
 
 def has_text_layer(data: bytes) -> bool:
