@@ -149,6 +149,7 @@ def test_a_dateline_split_by_extraction_still_dates_the_bulletin(tmp_path):
     source = read_bulletin(_write(tmp_path, "nota.pdf", pdf))
     metadata = extract_metadata(source, "nota.pdf")
     assert metadata.date == dt.date(2020, 6, 1)
+    assert metadata.place == "Madrid"
     assert metadata.number == "12"
 
 

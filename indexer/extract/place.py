@@ -26,6 +26,9 @@ def place_from_dateline(written: str) -> str | None:
     city = re.sub(r"^(?:en|desde)\s+", "", city, flags=re.IGNORECASE)
     if not any(c.isalpha() for c in city):
         return None
+    # A capital left alone by PDF extraction belongs to the word before it ("MADRI D"), unless
+    # it is one of Spanish's one-letter words (a, e, o, u, y).
+    city = re.sub(r"(?<=[A-ZÁÉÍÓÚÑ]{3}) (?=[B-DF-NP-TV-XZÑ](?:\s|$))", "", city)
     letters = [c for c in city if c.isalpha()]
     if all(c.isupper() for c in letters):
         city = title_case(city)
