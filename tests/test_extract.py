@@ -518,3 +518,17 @@ def test_empty_text():
     metadata = extract_metadata(SourceText(text="", format="txt"), "vacio.txt")
     assert metadata.title is None and metadata.date is None
     assert "sin fecha" in metadata.warnings
+
+
+def test_a_dateline_at_the_end_dates_a_bulletin_without_one_at_the_top():
+    body = "\n\n".join(f"Párrafo {n} del informe, con frases de cuerpo que cuentan lo ocurrido en la semana." for n in range(60))
+    metadata = extract(f"INFORME SOBRE LA CAMPAÑA\n\n{body}\n\nMadrid, 3 de junio de 2020\n\nLa Dirección", name="informe.txt")
+    assert metadata.date == dt.date(2020, 6, 3)
+    assert metadata.sources["date"] == "closing dateline"
+
+
+def test_folders_give_year_and_month_when_the_name_gives_only_the_day():
+    text = "VERSIÓN ESTENOGRÁFICA\n\nPregunta: ¿cuándo empieza el ciclo escolar?\n\nRespuesta: en unas semanas."
+    filed = extract_metadata(bulletin(text), Path("2023") / "agosto" / "15--version-estenografica-342560.txt")
+    assert filed.date == dt.date(2023, 8, 15)
+    assert extract_metadata(bulletin(text), Path("varios") / "15--version.txt").date is None

@@ -15,9 +15,9 @@ from pathlib import Path
 from indexer.document import Metadata, SourceText
 from indexer.extract import title as titles
 from indexer.extract.agencies import Catalog, load_catalog
-from indexer.extract.dates import best_reading, filename_dates, find_dates, month_number, parse_date
+from indexer.extract.dates import best_reading, filename_dates, find_dates, make_date, month_number, parse_date
 from indexer.extract.issuers import is_logo, lead_issuers, logo_lines, unique_displays
-from indexer.extract.layout import Dateline, Line, analyse, find_dateline
+from indexer.extract.layout import Dateline, Line, analyse, find_dateline, top_lines
 from indexer.extract.numbers import contradicted_by_name, find_number, number_in
 from indexer.extract.place import place_from_dateline
 
@@ -27,6 +27,8 @@ __all__ = ["extract_metadata", "analyse", "load_catalog"]
 NAME_DATE_SPAN = dt.timedelta(days=366)
 # A dateline this much older than the file name's date is not the issue date.
 STALE_DATELINE = dt.timedelta(days=14)
+# Where a closing dateline may stand: the last lines of the text.
+CLOSING_CHARS, CLOSING_LINES = 2_000, 12
 # Dates written this far into the text settle how a file name's six digits read.
 TEXT_DATES_CHARS = 20_000
 
@@ -122,6 +124,32 @@ class _Extraction:
             _set(self.metadata, "date", date, dateline.kind)
         elif from_name:
             _set(self.metadata, "date", from_name, "file name")
+        else:
+            closing = self._closing_dateline()
+            if closing:
+                _set(self.metadata, "date", closing, "closing dateline")
+            else:
+                filed = self._filed_date()
+                if filed:
+                    _set(self.metadata, "date", filed, "folders and file name")
+
+    def _filed_date(self) -> dt.date | None:
+        """Year and month from the folders ("2023/agosto"), day from the name ("15--...")."""
+        parts = [part.lower() for part in self.path.parent.parts[-3:]]
+        years = [int(part) for part in parts if re.fullmatch(r"(?:19|20)\d{2}", part)]
+        months = [month_number(part) for part in parts if part.isalpha() and month_number(part)]
+        day = re.match(r"([0-3]?\d)(?!\d)", self.path.name)
+        if not (years and months and day):
+            return None
+        date = make_date(years[-1], months[-1], int(day.group(1)))
+        return date if date and date <= dt.date.today() else None
+
+    def _closing_dateline(self) -> dt.date | None:
+        """A "<place>, <date>" line among the last lines: letters and reports often sign there."""
+        tail = self.source.text[-CLOSING_CHARS:]
+        lines = top_lines(tail)[-CLOSING_LINES:]
+        found = find_dateline(lines, len(lines), with_place=True)
+        return found.date.date if found else None
 
     def _name_date(self) -> dt.date | None:
         """The file name's date; when its digits read two ways, the reading the text supports."""
