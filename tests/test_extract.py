@@ -311,6 +311,7 @@ def test_file_name_dates_never_after_the_build_nor_before_1990():
         ("Boletín COVID-19 No. 12", "12"),  # the disease's name is not the number
         ("Comunicado Técnico Diario COVID-19", None),
         ("Informe que no 5 regiones enviaron", None),  # a bare "no" is the word
+        ("PRESENTÓ SU INFORME DE CONGRUENCIA PATRIMONIAL #7DE7", None),  # a hashtag, not a number
         ("Boletín informativo del 5 de mayo de 2020", None),
     ],
 )

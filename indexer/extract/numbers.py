@@ -12,7 +12,7 @@ from indexer.extract.dates import find_dates
 
 _NO = r"(?:n(?:o|ú|u)m(?:ero|\.)?|n[oº°]\.?|#)"
 # Only the unmistakable spellings: a bare "no" there is the word "no".
-_STRICT_NO = r"(?:n[úu]m(?:ero|\.)|n\s?[º°]\.?|no\.|\#)"
+_STRICT_NO = r"(?:n[úu]m(?:ero|\.)|n\s?[º°]\.?|no\.)"
 _DIGITS = r"(?P<num>\d{1,6}(?:\s*[/-]\s*(?:19|20)\d{2}(?!\d))?)(?![\d/])"
 _SERIES = r"(?:(?P<series>[^\W\d_]{3,20})\s*[-–]?\s*)"
 
@@ -28,7 +28,7 @@ _HEADED = re.compile(
 # situación COVID-19. N° 6", "Comunicado Técnico Diario No. 45", "Reporte semanal Núm. 3".
 _TITLED = re.compile(
     r"(?<!\w)(?:bolet[ií]n|comunicado|nota\s+informativa|informe|reporte|parte|circular)\b"
-    rf"[^\n|]{{0,60}}?(?<!\w){_STRICT_NO}\s*{_DIGITS}",
+    rf"[^\n|]{{0,60}}?(?<!\w){_STRICT_NO}\s*{_DIGITS}(?![^\W\d_])",
     re.IGNORECASE,
 )
 # A bulletin word, two or three words naming the series, then the number: "Comunicado
