@@ -72,6 +72,21 @@ def test_scoring(shared):
     assert any(failure.startswith("read") for failure in below_targets(report))
 
 
+def test_ocr_seconds_per_page_come_from_the_reader(shared):
+    from indexer.sources import read_bulletin
+
+    def reader(path):
+        source = read_bulletin(path)
+        if path.suffix == ".pdf":
+            source.meta["ocr"] = {"pages": 2, "ocr_pages": 2, "cached": False, "seconds": 5.0}
+        return source
+
+    report = evaluate(shared / "formats", load_gold(shared / "eval" / "formats-dev.csv"), reader)
+    informes = report.groups["pdf informes"]
+    assert (informes.ocr_pages, informes.ocr_seconds) == (4, 10.0)
+    assert "2.50" in format_report(report)
+
+
 def test_main_without_gold_is_a_clear_error(tmp_path, capsys):
     assert main(["--shared", str(tmp_path)]) == 2
     assert "formats-dev.csv" in capsys.readouterr().err

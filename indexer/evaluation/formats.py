@@ -7,9 +7,10 @@ title, scanned, note; paths relative to `<shared>/formats`) with the sources sta
 reader handles the format, OCR included — extracts its metadata and compares: files read, text
 length, date accuracy, number accuracy over rows with a gold number (numbers found where the
 gold has none counted apart), title accuracy over rows with a gold title (compared without
-case, accents kept, punctuation and spacing ignored), and OCR seconds per page where a reader
-reports them (`meta["ocr_seconds"]`, `meta["ocr_pages"]`). Scores are printed per format and
-folder and overall, then every miss.
+case, accents kept, punctuation and spacing ignored), and OCR seconds per page over the pages
+the OCR reader reports it recognised afresh (`meta["ocr"]`: `ocr_pages`, `seconds`; pages taken
+from the OCR cache are not counted). Scores are printed per format and folder and overall, then
+every miss.
 `<shared>` defaults to the `shared` folder next to the repository.
 """
 from __future__ import annotations
@@ -126,9 +127,10 @@ def evaluate(
             score.read_seconds += time.perf_counter() - started
             score.read += 1
             score.chars += len(source.text)
-            if source.meta.get("ocr_pages"):
-                score.ocr_pages += int(source.meta["ocr_pages"])
-                score.ocr_seconds += float(source.meta.get("ocr_seconds") or 0.0)
+            ocr = source.meta.get("ocr")
+            if isinstance(ocr, dict) and ocr.get("ocr_pages"):  # pages OCR'd now, not from the cache
+                score.ocr_pages += int(ocr["ocr_pages"])
+                score.ocr_seconds += float(ocr.get("seconds") or 0.0)
             metadata = extract_metadata(source, path, catalog)
         origin = lambda name: metadata.sources.get(name) or "; ".join(metadata.warnings) or "–"
         if row.date:
