@@ -12,7 +12,7 @@ from PIL import Image
 from indexer.document import Unreadable
 from indexer.extract import extract_metadata
 from indexer.sources import read_bulletin
-from indexer.sources.pdf import NoTextLayer, has_text_layer, read_pdf
+from indexer.sources.pdf import NoTextLayer, has_text_layer, read_text_layer
 
 BODY = (
     "La Secretaría de Salud informó que las brigadas de vacunación recorrerán las ocho regiones "
@@ -163,8 +163,8 @@ def test_scan_without_text_layer_says_so(tmp_path):
     data = bytes(pdf.output())
     assert has_text_layer(data) is False
     with pytest.raises(NoTextLayer, match="PDF sin texto"):
-        read_pdf(data)
-    with pytest.raises(Unreadable):  # to everyone without OCR it is just unreadable
+        read_text_layer(data)
+    with pytest.raises(Unreadable, match="^escaneado: "):  # sent to OCR, which finds no words in grey
         read_bulletin(_write(tmp_path, "scan.pdf", pdf))
     text_pdf = _pdf()
     text_pdf.add_page()

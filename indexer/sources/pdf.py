@@ -7,8 +7,8 @@ first page, so a letterhead still names the agency) and dropped elsewhere; bare 
 and contents pages' dot leaders go; words hyphenated at line ends are joined again. The lines
 of the first page set in a font larger than the body become headings, largest first, so the
 extractor takes the headline by size rather than the first line drawn.
-A PDF without a text layer is a scan: `NoTextLayer` says so (a subclass of `Unreadable`, so
-whoever can read scans catches it and everyone else reports it).
+A PDF without a text layer is a scan: `read_text_layer` raises `NoTextLayer` (a subclass of
+`Unreadable`) and `read_pdf` hands the file to OCR (see `ocr`).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from itertools import islice
 import pypdfium2 as pdfium
 
 from ..document import Heading, SourceText, Unreadable
+from .ocr import read_scanned_pdf
 from .pdf_layout import PageLine, page_lines, page_runs
 from .tidy import is_page_number, plausible_title, tidy
 
@@ -53,6 +54,14 @@ class NoTextLayer(Unreadable):
 
 
 def read_pdf(data: bytes) -> SourceText:
+    """The laid-out text of every page, or the OCR text of a scan; `Unreadable` for a broken file."""
+    try:
+        return read_text_layer(data)
+    except NoTextLayer:
+        return read_scanned_pdf(data)
+
+
+def read_text_layer(data: bytes) -> SourceText:
     """The laid-out text of every page; raises `NoTextLayer` for a scan, `Unreadable` for a broken file."""
     pages, sizes, title = _extract(data)
     if not _has_letters(pages):
