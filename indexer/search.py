@@ -12,12 +12,12 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import query as wq
 
-from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, typos
+from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, timeline, typos
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
 from .highlight import highlight, snippet
 from .related import related as related_docs
@@ -29,6 +29,7 @@ MAX_PAGE = 1000
 MAX_LIMIT = 100
 CACHE_SIZE = 256
 DOCSET_CACHE_SIZE = 4096
+MIN_COMPARE, MAX_COMPARE = 2, 4
 
 
 class SearchError(ValueError):
@@ -197,27 +198,9 @@ class SearchEngine:
         return response
 
     def _search(self, gen: _Generation, request: SearchRequest) -> dict:
-        parsed = parse(request.query)
         searcher = gen.searcher()
         data = gen.facets
-        agencies = list(request.agencies) + parsed.agencies
-        date_from = request.date_from or parsed.date_from
-        date_to = request.date_to or parsed.date_to
-
-        expansions = expansion.expand(searcher, parsed)
-        q = to_whoosh(parsed, expansions=expansions)
-        matched = data.all_docs if parsed.is_empty() else self._docset(gen, searcher, q) & data.all_docs
-        by_agency = self._agency_filter(data, agencies)
-        by_date = self._date_filter(gen, date_from, date_to)
-        filters = {"agency": by_agency, "date": by_date}
-
-        def narrowed(ignore: str | None = None) -> frozenset[int]:
-            docs = matched
-            for name, allowed in filters.items():
-                if allowed is not None and name != ignore:
-                    docs = docs & allowed
-            return docs
-
+        parsed, expansions, q, agencies, date_from, date_to, narrowed = self._matches(gen, searcher, request)
         hits_set = narrowed()
         facets = {facet.name: facet.counts(data, narrowed(facet.ignores)) for facet in self.facets}
         total = len(hits_set)
@@ -243,6 +226,7 @@ class SearchEngine:
                         "to": date_to.isoformat() if date_to else None},
             "hits": hits,
             "facets": facets,
+            "timeline": timeline.zero_filled(facets["month"]),
             "suggestion": None,
             "corrected": expansion.corrected_queries(request.query, expansions),
             "partial": partial,
@@ -252,6 +236,31 @@ class SearchEngine:
                 total < 3 or suggest.has_unknown_words(searcher, unexplained)):
             response["suggestion"] = suggest.did_you_mean(searcher, unexplained, request.query)
         return response
+
+    def _matches(self, gen: _Generation, searcher, request: SearchRequest):
+        """(parsed query, its expansions, Whoosh query, agencies, from, to, narrowed) of a request, where
+        narrowed(f) is the set of matching documents under every filter but `f` (None: under all)."""
+        parsed = parse(request.query)
+        data = gen.facets
+        agencies = list(request.agencies) + parsed.agencies
+        date_from = request.date_from or parsed.date_from
+        date_to = request.date_to or parsed.date_to
+
+        expansions = expansion.expand(searcher, parsed)
+        q = to_whoosh(parsed, expansions=expansions)
+        matched = data.all_docs if parsed.is_empty() else self._docset(gen, searcher, q) & data.all_docs
+        by_agency = self._agency_filter(data, agencies)
+        by_date = self._date_filter(gen, date_from, date_to)
+        filters = {"agency": by_agency, "date": by_date}
+
+        def narrowed(ignore: str | None = None) -> frozenset[int]:
+            docs = matched
+            for name, allowed in filters.items():
+                if allowed is not None and name != ignore:
+                    docs = docs & allowed
+            return docs
+
+        return parsed, expansions, q, agencies, date_from, date_to, narrowed
 
     def _page(self, gen: _Generation, searcher, q, parsed, docs: frozenset[int], request: SearchRequest,
               offset: int):
@@ -373,6 +382,55 @@ class SearchEngine:
             body = _without_title(stored.get("body") or "", stored.get("title") or "")
             hit["snippet"] = str(snippet(body, terms))
         return hit
+
+    # -- every match: exports and feeds (see export.py) and comparisons (see timeline.py) --------
+    def matches(self, request: SearchRequest, cap: int) -> tuple[int, list[int], object]:
+        """(total, the first `cap` matching document numbers in the request's order, searcher).
+
+        Relevance order here is the pre-ranking's (see `ranking.ranked`); dates order as pages do.
+        """
+        request.validate()
+        gen = self.generation()
+        searcher = gen.searcher()
+        parsed, _, q, *_, narrowed = self._matches(gen, searcher, request)
+        docs = narrowed()
+        if request.sort == "relevance" and not parsed.is_empty():
+            ordered = ranking.ranked(gen.weights, searcher, q, docs)
+        else:
+            dates = gen.facets.dates
+            sign = 1 if request.sort == "oldest" else -1
+            ordered = sorted(docs, key=lambda d: (dates[d] == 0, sign * dates[d], d))
+        return len(docs), ordered[:cap], searcher
+
+    def hits_of(self, searcher, docnums: list[int], query: str = ""):
+        """The result fields (no snippet) of each document, lazily: an export streams them."""
+        terms = highlight_terms(parse(query))
+        for docnum in docnums:
+            yield self._hit(searcher.stored_fields(docnum), None, terms, with_snippet=False)
+
+    def compare(self, queries: list[str], request: SearchRequest) -> dict:
+        """Several queries under the same filters on one time axis (see `timeline.compare`)."""
+        queries = [q.strip() for q in queries if q and q.strip()]
+        if not MIN_COMPARE <= len(queries) <= MAX_COMPARE:
+            raise SearchError(f"Para comparar escriba entre {MIN_COMPARE} y {MAX_COMPARE} búsquedas "
+                              f"(recibimos {len(queries)}).")
+        answers = [self.search(replace(request, query=query, page=1, limit=1, sort="relevance"))
+                   for query in queries]
+        unit, lines = timeline.compare([answer["facets"]["month"] for answer in answers])
+        return {
+            "unit": unit,
+            "periods": [p.key for p in lines[0]] if lines else [],
+            "filters": answers[0]["filters"] if answers else {},
+            "queries": [{"query": query, "total": answer["total"],
+                         "series": [{"period": p.key, "count": p.count} for p in line]}
+                        for query, answer, line in zip(queries, answers, lines)],
+        }
+
+    def indexed_at(self) -> dt.datetime:
+        """When the live index generation was published (feeds use it for undated bulletins)."""
+        gen = self.generation()
+        stamp = (self.index_dir / gen.name).stat().st_mtime
+        return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).replace(microsecond=0)
 
     # -- single bulletins --------------------------------------------------------------------
     def bulletin(self, bulletin_id: str, query: str = "") -> dict | None:
