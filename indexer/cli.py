@@ -213,8 +213,13 @@ def _terminal_snippet(html: str, color: bool) -> str:
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract shared with /api/search.")
+@click.option("--all", "export_all", is_flag=True, help="Write every match (up to 10,000) as --format rows.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "ndjson"]), default="csv", show_default=True,
+              help="Row format of --all (the same rows as /exportar).")
+@click.option("--base-url", default="", envvar="BOLETINES_BASE_URL",
+              help="Site address for the enlace column of --all [env BOLETINES_BASE_URL].")
 @_guard
-def search_command(query, index, agencies, date_from, date_to, sort, page, limit, as_json):
+def search_command(query, index, agencies, date_from, date_to, sort, page, limit, as_json, export_all, fmt, base_url):
     """Search the index. Words are ANDed; "phrase", -exclude, OR, prefix*, agencia:, fecha:."""
     from .document import shown_path
     from .search import SearchRequest, engine_for, parse_date_param
@@ -222,6 +227,17 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
     request = SearchRequest(query=" ".join(query), agencies=list(agencies),
                             date_from=parse_date_param(date_from), date_to=parse_date_param(date_to, end=True),
                             sort=sort, page=page, limit=limit)
+    if export_all:
+        from .export import Export, bulletin_link
+
+        rows = Export(engine_for(config.index_dir(index)), request, bulletin_link(base_url))
+        out = click.get_text_stream("stdout", encoding="utf-8")
+        for chunk in rows.chunks(fmt):
+            out.write(chunk)
+        out.flush()
+        if rows.notice():
+            click.echo(rows.notice(), err=True)
+        return
     response = engine_for(config.index_dir(index)).search(request)
     if as_json:
         click.echo(_json(response))

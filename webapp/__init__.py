@@ -31,9 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import errors, filters, views
+    from . import errors, filters, tools, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(tools.bp)
     errors.register(app)
     filters.register(app)
     init_app(app)
