@@ -231,10 +231,8 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
         from .export import Export, bulletin_link
 
         rows = Export(engine_for(config.index_dir(index)), request, bulletin_link(base_url))
-        out = click.get_text_stream("stdout", encoding="utf-8")
         for chunk in rows.chunks(fmt):
-            out.write(chunk)
-        out.flush()
+            click.echo(chunk, nl=False)
         if rows.notice():
             click.echo(rows.notice(), err=True)
         return

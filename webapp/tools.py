@@ -12,7 +12,7 @@ import uuid
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
 from markupsafe import Markup
 
 from indexer.export import EXPORT_CAP, FORMATS, MEDIA_TYPES, Export
@@ -117,7 +117,7 @@ def export():
     state = SearchState.from_args(request.args)
     link = lambda bulletin_id: url_for("search.bulletin", bulletin_id=bulletin_id, _external=True)  # noqa: E731
     # Matches are found before the first byte is sent, so a bad request still gets a clear 400.
-    rows = Export(engine(), state.to_request(1), link)
+    rows = Export(engine(), state.to_request(1), link, cap=int(current_app.config.get("EXPORT_CAP", EXPORT_CAP)))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(state)}.{fmt}"',
                "X-Boletines-Total": str(rows.total), "X-Boletines-Exportados": str(rows.count)}
     return Response(stream_with_context(rows.chunks(fmt)), mimetype=MEDIA_TYPES[fmt], headers=headers)
