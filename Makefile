@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run index test test-fast eval-metadata eval-formats eval-search bench clean
+.PHONY: install system-packages run index test test-fast eval-metadata eval-formats eval-search bench bench-features clean
 
 $(BIN)/boletines: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ eval-search: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+## What the results page's timeline and a 10,000-row export cost, over a generated 12,000-bulletin corpus
+bench-features: install
+	$(BIN)/python -m bench.features
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT build *.egg-info .pytest_cache

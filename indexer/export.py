@@ -50,7 +50,7 @@ class Export:
         if not self.truncated:
             return None
         return (f"Exportación limitada a los primeros {self.cap:,} de {self.total:,} boletines que "
-                f"coinciden; acote la búsqueda (por dependencia o fechas) para obtener el resto.")
+                f"coinciden; acote la búsqueda (por agencia o fechas) para obtener el resto.")
 
     def rows(self) -> Iterator[dict]:
         """One dict per bulletin, keyed by `COLUMNS`; `fecha` is None for an undated bulletin."""

@@ -145,3 +145,56 @@ def test_save_readme_screenshot(browser, server):
         assert browser.save_screenshot(str(target))
     finally:
         browser.set_window_size(1280, 900)
+
+
+def test_timeline_bar_leads_to_that_months_results(browser, server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/?q=salud")
+    bar = browser.find_element(By.CSS_SELECTOR, 'svg.timeline-chart a.bar[data-period="2024-06"]')
+    assert bar.get_attribute("aria-label") == "junio de 2024: 1 boletín"
+    bar.click()
+    wait(browser, lambda d: "desde=2024-06-01" in d.current_url and "hasta=2024-06-30" in d.current_url)
+    dates = [t.get_attribute("datetime") for t in browser.find_elements(By.CSS_SELECTOR, "ol.hits time")]
+    assert dates and all(day.startswith("2024-06") for day in dates)
+    period = browser.find_element(By.CSS_SELECTOR, ".timeline-period")
+    assert "junio de 2024" in period.text
+    period.find_element(By.LINK_TEXT, "Quitar periodo").click()
+    wait(browser, lambda d: "desde=" not in d.current_url and "q=salud" in d.current_url)
+
+
+@pytest.mark.skipif(not os.environ.get("BOLETINES_SCREENSHOTS"),
+                    reason="set BOLETINES_SCREENSHOTS=folder (and optionally BOLETINES_SCREENSHOT_INDEX=index) "
+                           "to save the timeline and comparison screenshots")
+def test_save_timeline_and_compare_screenshots(browser, server):
+    """docs/timeline.png and docs/comparar.png, over BOLETINES_SCREENSHOT_INDEX when given (a bigger
+    index makes a fuller chart) or else the test corpus."""
+    from urllib.parse import urlencode
+
+    from selenium.webdriver.common.by import By
+
+    folder = Path(os.environ["BOLETINES_SCREENSHOTS"])
+    folder.mkdir(parents=True, exist_ok=True)
+    base, httpd = server, None
+    if os.environ.get("BOLETINES_SCREENSHOT_INDEX"):
+        import waitress
+
+        from webapp import create_app
+
+        app = create_app({"INDEX_DIR": os.environ["BOLETINES_SCREENSHOT_INDEX"]})
+        httpd = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
+        threading.Thread(target=httpd.run, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.effective_port}"
+    words = os.environ.get("BOLETINES_SCREENSHOT_QUERIES", "salud|vacunacion|dengue").split("|")
+    try:
+        browser.set_window_size(1280, 1100)
+        browser.get(base + "/?" + urlencode({"q": words[0]}))
+        wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.timeline-chart"))
+        assert browser.save_screenshot(str(folder / "timeline.png"))
+        browser.get(base + "/comparar?" + urlencode([("q", w) for w in words]))
+        wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.compare-chart"))
+        assert browser.save_screenshot(str(folder / "comparar.png"))
+    finally:
+        browser.set_window_size(1280, 900)
+        if httpd is not None:
+            httpd.close()

@@ -210,7 +210,7 @@ def test_api_compare_wants_two_to_four_queries(web, query):
 def test_compare_page_has_legend_lines_points_and_a_table(web):
     html = web.get("/comparar?q=paludismo&q=zika").get_data(as_text=True)
     assert html.count("<polyline") == 2
-    assert "«zika»</a>: 2 boletines" in html and "«paludismo»</a>: 31 boletines" in html
+    assert "«zika»</a>: 2 boletines</span>" in html and "«paludismo»</a>: 31 boletines</span>" in html
     point = re.search(r'<a class="point" href="([^"]+)" aria-label="zika, mayo de 2022: 1 boletín"', html)
     assert point, "a point per period links to that query's results for the period"
     query = parse_qs(urlsplit(point.group(1).replace("&amp;", "&")).query)

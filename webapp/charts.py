@@ -73,6 +73,7 @@ class Bar:
     height: float
     name: str  # "noviembre de 2023"
     label: str  # "noviembre de 2023: 7 boletines", the tooltip and the link's accessible name
+    url: str | None = None  # the search narrowed to this period, set by the web layer
 
 
 def bar_chart(periods: list[Period]) -> dict:
