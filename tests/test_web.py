@@ -216,7 +216,7 @@ def test_merged_duplicates_are_announced(client):
 def test_bulletin_page_highlights_query_and_shows_metadata(client):
     bulletin_id = hit_id(client, "reunion salomon")
     html, page = get_page(client, f"/boletin/{bulletin_id}?q=reunion+salomon&orden=recientes")
-    assert "<mark>Salomón</mark>" in html and "<mark>reunión</mark>" in html
+    assert "<mark>Salomón</mark>" in html and re.search(r'<mark id="coincidencia-\d+">reunión</mark>', html)  # numbered
     assert "599/2023" in html and "30 de noviembre de 2023" in html
     assert "002_be99387aef608c86.txt" in html
     assert "De dónde se extrajo cada dato" in html
@@ -322,7 +322,7 @@ def test_bulletin_text_and_queries_are_escaped(client):
 
     html, _ = get_page(client, f"/boletin/{hit_id(client, 'vacunas falsas')}?q=domicilio")
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
-    assert "&lt;img src=x onerror=alert(2)&gt;" in html and "<mark>domicilio</mark>" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html and '<mark id="coincidencia-1">domicilio</mark>' in html
 
     hostile = '"><script>alert(3)</script><b x="'
     response = client.get("/", query_string={"q": hostile, "agencia": hostile})
