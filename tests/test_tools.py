@@ -438,3 +438,11 @@ def test_pages_link_a_print_stylesheet_that_drops_the_search_chrome(web, tool_ap
     rule = css[:css.index("{ display: none")]
     for hidden in (".site-header", ".facets", ".bulletin-side", ".back"):
         assert hidden in rule
+
+
+def test_features_benchmark_runs_over_an_index(site, capsys):
+    from bench import features
+
+    assert features.main(["--index", str(site / "index"), "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "## Timeline" in out and "| salud |" in out and "| web /exportar csv | (todos) | 33 |" in out
