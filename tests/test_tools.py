@@ -423,12 +423,12 @@ def test_numbered_matches_counts_and_links():
     assert numbered_matches("sin marcas") == ("sin marcas", 0)
 
 
-def test_related_bulletins_keep_the_query(web):
-    row = next(r for r in _csv_rows(web.get("/exportar?q=paludismo").data) if r["archivo"] == "palu/b05.md")
-    html = web.get(f"/boletin/{row['id']}?q=paludismo").get_data(as_text=True)
+def test_related_bulletins_keep_the_query(client):
+    bulletin_id = client.get("/api/search?q=reunion+salomon").get_json()["hits"][0]["id"]
+    html = client.get(f"/boletin/{bulletin_id}?q=reunion+salomon").get_data(as_text=True)
     side = html[html.index('id="titulo-relacionados"'):]
     links = re.findall(r'<a href="(/boletin/[^"]+)">', side)
-    assert links and all("q=paludismo" in link for link in links)
+    assert links and all("q=reunion+salomon" in link for link in links)
 
 
 def test_pages_link_a_print_stylesheet_that_drops_the_search_chrome(web, tool_app):
