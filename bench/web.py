@@ -1,4 +1,4 @@
-"""Web throughput and latency: the production server (`boletines serve`, waitress) under concurrent clients.
+"""Web throughput and latency: the production server (`boletines serve`) under concurrent clients.
 
 The server runs as a child process on 127.0.0.1 with a free port; clients are threads that each
 keep one HTTP/1.1 connection alive and cycle through the query set's `/api/search` URLs. The
@@ -84,10 +84,16 @@ class Server:
         raise RuntimeError(f"the server did not answer {path} within {timeout:.0f} s ({last})")
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU time the server process has used so far (Linux /proc), or None."""
+        """User + system CPU time the server has used so far, its worker processes included (Linux
+        /proc), or None."""
         try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            pid = self.process.pid
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            total = 0
+            for each in [pid, *children]:
+                fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            return total / os.sysconf("SC_CLK_TCK")
         except (OSError, ValueError, IndexError):
             return None
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -119,8 +118,9 @@ def _json(value) -> str:
     """Readable JSON (accents as they are) that is still valid UTF-8 when a file name is not: the
     undecodable bytes of such a name stay as \\udcXX escapes, which `json.loads` then `os.fsencode`
     turn back into the exact name."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    from .document import escape_surrogates
+
+    return escape_surrogates(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def _print_report(report, as_json: bool) -> None:
@@ -356,11 +356,14 @@ def _warn_if_damaged(index: Path) -> None:
 @index_option
 @click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True)
 @click.option("--port", envvar=config.ENV_PORT, type=click.IntRange(1, 65535), default=config.DEFAULT_PORT, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Server processes; one that dies is replaced while the others answer.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Requests each process answers at a time.")
 @click.option("--no-build", is_flag=True, help="Do not build the index when it is missing or older than the corpus.")
 @_guard
-def serve_command(corpus, index, host, port, threads, no_build):
-    """Serve the search page with a production WSGI server (waitress)."""
+def serve_command(corpus, index, host, port, workers, threads, no_build):
+    """Serve the search page with a supervising production server (gunicorn; waitress without it)."""
     from . import build
 
     corpus, index = config.corpus_dir(corpus), config.index_dir(index)
@@ -373,16 +376,14 @@ def serve_command(corpus, index, host, port, threads, no_build):
             click.echo(f"Aviso: {exc}", err=True)
     _warn_if_damaged(index)
     click.echo(f"Boletines en http://{host}:{port}/  (Ctrl+C para salir)", err=True)
-    run_server({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}, host, port, threads)
+    run_server({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}, host, port, threads, workers)
 
 
-def run_server(settings: dict, host: str, port: int, threads: int) -> None:
+def run_server(settings: dict, host: str, port: int, threads: int, workers: int = 2) -> None:
     """Start the web server over the app with `settings`; returns when it stops."""
-    import waitress
+    from webapp import server
 
-    from webapp import create_app
-
-    waitress.serve(create_app(settings), host=host, port=port, threads=threads, ident="boletines")
+    server.serve(settings, host, port, workers, threads)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Kept in one small module so every stage (and the tests) share one vocabulary.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 
@@ -74,3 +75,9 @@ def shown_path(path: str) -> str:
     """
     text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else "␡" if c == "\x7f" else c for c in text)
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text made valid UTF-8 when it holds a file name that is not: the undecodable bytes (lone
+    surrogates) become \\udcXX escapes, which `json.loads` then `os.fsencode` turn back into the name."""
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", json_text)

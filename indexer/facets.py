@@ -12,13 +12,27 @@ from collections import Counter
 from .analysis import fold
 
 
+def valid_ymd(value) -> int:
+    """A YYYYMMDD date int as stored, or 0 for "no date".
+
+    An undated bulletin has no value in the date column, and Whoosh reads a missing unsigned
+    number back as its largest value (4294967295): that would be year 429496, sorted as newest.
+    """
+    try:
+        value = int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    year, month, day = value // 10000, value // 100 % 100, value % 100
+    return value if 1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= 31 else 0
+
+
 class FacetData:
     """Per-document facet values of one index generation, read once from columns and postings."""
 
     def __init__(self, reader):
         count = reader.doc_count_all()
         dates = reader.column_reader("date") if reader.has_column("date") else None
-        self.dates = [int(dates[d] or 0) for d in range(count)] if dates is not None else [0] * count
+        self.dates = [valid_ymd(dates[d]) for d in range(count)] if dates is not None else [0] * count
         self.agency_docs: dict[str, frozenset[int]] = {}
         if "agency" in reader.indexed_field_names():
             for name in reader.field_terms("agency"):

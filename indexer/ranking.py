@@ -12,11 +12,13 @@ candidates would have been lifted into the first page by proximity alone.
 from __future__ import annotations
 
 import threading
+import time
 from bisect import bisect_left
 from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, WrappingCollector
 from whoosh.matching import IntersectionMatcher, ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
 from whoosh.util import make_binary_tree
@@ -269,3 +271,36 @@ def restrict(q: wq.Query, docnums: list[int], docs_of, words_needed) -> wq.Query
 def exact_enough(total_hits: int, wanted: int) -> int:
     """How many candidates to re-score exactly for a page that needs `wanted` results."""
     return max(50, 4 * wanted)
+
+
+class _Deadline(WrappingCollector):
+    """Stops Whoosh's exact scoring at a deadline; what was scored by then is kept."""
+
+    def __init__(self, child, deadline: float):
+        super().__init__(child)
+        self.deadline = deadline
+        self.timed_out = False
+
+    def collect_matches(self):
+        for sub_docnum in self.child.matches():
+            if time.monotonic() > self.deadline:
+                self.timed_out = True
+                raise TimeLimit
+            self.child.collect(sub_docnum)
+
+
+def score_exactly(searcher, focused: wq.Query, candidates: list[int], wanted: int, budget: float):
+    """(docnum, score) of the `wanted` best `candidates` by Whoosh's exact score of `focused` (see
+    `restrict`), best first. A long query can take seconds to score: after `budget` seconds the
+    candidates not yet scored (the pre-ranking's best, in document order) follow with score None."""
+    collector = _Deadline(searcher.collector(limit=wanted, optimize=False),  # 50 documents: no pruning
+                          time.monotonic() + budget)
+    try:
+        searcher.search_with_collector(focused, collector)
+    except TimeLimit:
+        pass
+    ranked = [(hit.docnum, hit.score) for hit in collector.results()]
+    if collector.timed_out:
+        scored = {docnum for docnum, _ in ranked}
+        ranked += [(docnum, None) for docnum in candidates if docnum not in scored]
+    return ranked

@@ -8,6 +8,7 @@ generation. `search()` returns the JSON contract shared by `boletines search --j
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 import time
@@ -18,7 +19,9 @@ from pathlib import Path
 from whoosh import query as wq
 
 from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, timeline, typos
-from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency
+from .document import shown_path
+from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency, valid_ymd
+from .health import Health
 from .highlight import highlight, snippet
 from .related import related as related_docs
 from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
@@ -30,6 +33,7 @@ MAX_LIMIT = 100
 CACHE_SIZE = 256
 DOCSET_CACHE_SIZE = 4096
 MIN_COMPARE, MAX_COMPARE = 2, 4
+SCORING_BUDGET = 1.0  # seconds of exact scoring per request (see `ranking.score_exactly`)
 
 
 class SearchError(ValueError):
@@ -78,9 +82,9 @@ def _ymd(day: dt.date) -> int:
 
 
 def _iso(value) -> str | None:
+    value = valid_ymd(value)
     if not value:
         return None
-    value = int(value)
     return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
 
 
@@ -99,6 +103,8 @@ class _Generation:
 
     def __init__(self, index_dir: Path):
         self.name, self.index = store.open_current(index_dir)
+        self.path = Path(index_dir) / self.name
+        self.sizes = store.file_sizes(self.path)
         self.local = threading.local()
         with self.index.searcher() as searcher:
             self.facets = FacetData(searcher.reader())
@@ -140,6 +146,23 @@ class _Generation:
         return searcher
 
 
+def _reads_index(method):
+    """Tell a damaged index (IndexDamaged: the page says to rebuild) from a bug when a read fails."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (SearchError, store.NoIndex, store.IndexBusy, store.IndexDamaged):
+            raise
+        except Exception as exc:
+            gen = self._generation
+            self.health.diagnose(gen.name if gen is not None else None, exc)
+            raise
+
+    return guarded
+
+
 class SearchEngine:
     facets = (AgencyFacet(), YearFacet(), MonthFacet())
 
@@ -147,17 +170,29 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self._generation: _Generation | None = None
         self._lock = threading.Lock()
+        self.health = Health(self.index_dir)
 
     # -- index generations -------------------------------------------------------------------
     def generation(self) -> _Generation:
-        """The live generation, reopened when a build or update has published a new one."""
+        """The live generation, reopened when a build or update has published a new one.
+
+        IndexDamaged when it cannot be opened, a read from it failed decoding its files, a full check
+        found it damaged, or its files changed; it stays so until a build publishes a new generation.
+        """
         current = store.current_generation(self.index_dir)
+        self.health.raise_if_damaged(current)
         gen = self._generation
         if gen is None or gen.name != current:
             with self._lock:
                 gen = self._generation
                 if gen is None or gen.name != store.current_generation(self.index_dir):
-                    gen = self._generation = _Generation(self.index_dir)
+                    try:
+                        gen = self._generation = _Generation(self.index_dir)
+                    except (store.NoIndex, store.IndexDamaged):
+                        raise
+                    except Exception as exc:  # it opened, but its facet columns and postings did not read
+                        raise self.health.damage(current, f"{type(exc).__name__}: {exc}") from exc
+        self.health.check_files(gen.name, gen.path, gen.sizes)
         return gen
 
     def typed_filters(self, query: str) -> dict | None:
@@ -174,10 +209,12 @@ class SearchEngine:
                     agencies.append(name)
         return {"query": rest, "agencies": agencies, "from": filters.date_from, "to": filters.date_to}
 
+    @_reads_index
     def agencies(self) -> list[str]:
         return sorted(self.generation().facets.agency_docs)
 
     # -- search ------------------------------------------------------------------------------
+    @_reads_index
     def search(self, request: SearchRequest) -> dict:
         started = time.perf_counter()
         request.validate()
@@ -273,8 +310,8 @@ class SearchEngine:
             best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
             focused = ranking.restrict(q, best, lambda sub: self._docset(gen, searcher, sub),
                                        lambda most: self._most_words(gen, searcher, most)[0])
-            results = searcher.search(focused, limit=wanted, optimize=False)  # 50 documents: no pruning
-            return [(hit.docnum, hit.score) for hit in results[offset:offset + request.limit]]
+            ranked = ranking.score_exactly(searcher, focused, best, wanted, SCORING_BUDGET)
+            return ranked[offset:offset + request.limit]
         if request.sort == "oldest":
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, dates[d], d))
         else:  # newest first, also the order of an empty query
@@ -366,12 +403,13 @@ class SearchEngine:
 
     @staticmethod
     def _hit(stored: dict, score, terms, with_snippet: bool = True) -> dict:
+        title = stored.get("title") or shown_path(stored["path"])
         hit = {
             "id": stored["id"],
-            "path": stored["path"],
+            "path": stored["path"],  # as the file system names it (see `document.shown_path` to show it)
             "paths": stored.get("paths") or [stored["path"]],
-            "title": stored.get("title") or stored["path"],
-            "title_html": str(highlight(stored.get("title") or stored["path"], terms)),
+            "title": title,
+            "title_html": str(highlight(title, terms)),
             "date": _iso(stored.get("date")),
             "agencies": [a for a in (stored.get("agency") or "").split(",") if a],
             "number": stored.get("number") or None,
@@ -433,6 +471,7 @@ class SearchEngine:
         return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).replace(microsecond=0)
 
     # -- single bulletins --------------------------------------------------------------------
+    @_reads_index
     def bulletin(self, bulletin_id: str, query: str = "") -> dict | None:
         """The whole bulletin with the query's words marked, or None for an unknown id."""
         gen = self.generation()
@@ -454,6 +493,18 @@ class SearchEngine:
         })
         return hit
 
+    @_reads_index
+    def source_file(self, bulletin_id: str, number: int) -> str | None:
+        """The corpus-relative path of a bulletin's `number`-th file (without reading the whole bulletin)."""
+        searcher = self.generation().searcher()
+        docnum = searcher.document_number(id=bulletin_id)
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        paths = stored.get("paths") or [stored["path"]]
+        return paths[number] if 0 <= number < len(paths) else None
+
+    @_reads_index
     def related(self, bulletin_id: str, limit: int = 5) -> list[dict]:
         """Up to `limit` bulletins sharing this one's distinctive terms (`related`)."""
         gen = self.generation()
@@ -467,11 +518,12 @@ class SearchEngine:
         out = []
         for other in found:
             r = searcher.stored_fields(other)
-            out.append({"id": r["id"], "title": r.get("title"), "date": _iso(r.get("date")),
+            out.append({"id": r["id"], "title": r.get("title") or shown_path(r["path"]), "date": _iso(r.get("date")),
                         "agencies": [a for a in (r.get("agency") or "").split(",") if a],
                         "distinction": self._distinction(gen, searcher, other, r)})
         return out
 
+    @_reads_index
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for what is being typed (see `complete.completions`)."""
         return complete.completions(self.generation().searcher(), prefix, limit)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.structfile import BufferFile
+from whoosh.reading import TermNotFound
 
 CURRENT = "CURRENT"
 
@@ -157,7 +158,72 @@ def open_current(index_dir: Path):
         ix.doc_count_all()  # reads every segment's header
         return name, ix
     except Exception as exc:  # a damaged index is an operator problem, not a crash
-        raise damaged(index_dir, f"{type(exc).__name__}: {exc}")
+        raise damaged(index_dir, f"{type(exc).__name__}: {exc}") from exc
+
+
+def file_sizes(gen_dir: Path) -> dict[str, int]:
+    """Size of each index file of a generation (not the manifest or lock files)."""
+    sizes = {}
+    with os.scandir(gen_dir) as entries:
+        for entry in entries:
+            if entry.name.endswith((".seg", ".toc", ".col", ".trm", ".pst", ".fln", ".vps", ".sto")):
+                sizes[entry.name] = entry.stat().st_size
+    return sizes
+
+
+def changed_files(gen_dir: Path, sizes: dict[str, int]) -> list[str]:
+    """Files of `sizes` now missing or of another size. Whoosh never rewrites a file it published, so
+    any change is damage; a truncated file that is memory-mapped kills the process that reads past
+    its new end (SIGBUS), so a server checks this before every request."""
+    changed = []
+    for name, size in sizes.items():
+        try:
+            if os.stat(Path(gen_dir) / name).st_size != size:
+                changed.append(name)
+        except OSError:
+            changed.append(name)
+    return changed
+
+
+_STORAGE_MODULES = ("whoosh.filedb", "whoosh.codec", "whoosh.columns", __name__)
+
+
+def read_failure(exc: BaseException) -> str | None:
+    """What failed, when `exc` was raised while Whoosh's file-reading layers were decoding a segment
+    (any frame of the traceback in them: a damaged file), else None. Whoosh's readers fail there only
+    on bytes they did not write; a caller's mistake fails in the layers above."""
+    if isinstance(exc, TermNotFound):  # a lookup that found nothing: a question, not a damaged file
+        return None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(_STORAGE_MODULES):
+            return f"{type(exc).__name__}: {exc}"[:200]
+        tb = tb.tb_next
+    return None
+
+
+def check_generation(index_dir: Path, name: str) -> str | None:
+    """None when every part of generation `name` reads back, else what failed.
+
+    Reads it all (stored fields, terms, postings, columns) from a fresh open, so it is only run to
+    tell a damaged index from a bug after a read has failed.
+    """
+    try:
+        ix = whoosh_index.open_dir(str(Path(index_dir) / name))
+        with ix.reader() as reader:
+            for docnum in range(reader.doc_count_all()):
+                reader.stored_fields(docnum)
+            for fieldname in reader.indexed_field_names():
+                for term in reader.lexicon(fieldname):  # raw bytes: numeric fields have shifted terms too
+                    reader.term_info(fieldname, term)  # looked up by key, not only walked in order
+                    for _ in reader.postings(fieldname, term).all_ids():
+                        pass
+            for fieldname in reader.schema.names():
+                if reader.has_column(fieldname):
+                    list(reader.column_reader(fieldname))
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return None
 
 
 def new_generation_dir(index_dir: Path) -> Path:

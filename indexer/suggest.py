@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 import threading
+import time
 from collections import Counter
 
 from whoosh import query as wq
@@ -30,6 +31,11 @@ TITLE_COMPLETIONS = 3
 _SURFACE_DOCS = 3
 _SURFACE_CHARS = 30000  # a long transcript's opening is enough to see how a word is written
 _CACHED_GENERATIONS = 2
+
+# Time budget: no Spanish word is this long, and the edit-distance walk grows with the length
+# ("a" × 500 took seconds); corrections stop when a request's budget is spent (a partial answer).
+MAX_WORD = 30
+BUDGET_SECONDS = 0.25
 
 _VOWELS = {"a": "aáàä", "e": "eéèë", "i": "iíìï", "o": "oóòö", "u": "uúùü"}
 
@@ -178,7 +184,7 @@ def _probes(term: str) -> list[tuple[str, int]]:
     return probes
 
 
-def _near_words(reader, term: str, known: bool) -> list[tuple[bool, int, int, str]]:
+def _near_words(reader, term: str, known: bool, deadline: float | None = None) -> list[tuple[bool, int, int, str]]:
     """(sounds different, edits, -doc frequency, word) of index words close to `term`, best first.
 
     One edit-distance walk of the vocabulary per spelling probed; a known (rare) word only looks
@@ -188,6 +194,8 @@ def _near_words(reader, term: str, known: bool) -> list[tuple[bool, int, int, st
     found: dict[str, tuple] = {}
     for probe, extra in _probes(term):
         if extra and any(-key[2] > RARE for key in found.values()):
+            break
+        if deadline is not None and time.monotonic() > deadline:
             break
         reach = 1 if (known or extra or len(term) < 5) else 2
         candidates = list(reader.terms_within("exact", probe, reach, prefix=1))
@@ -202,7 +210,7 @@ def _near_words(reader, term: str, known: bool) -> list[tuple[bool, int, int, st
     return sorted(found.values())
 
 
-def correction(searcher, word: str) -> str | None:
+def correction(searcher, word: str, deadline: float | None = None) -> str | None:
     """A better-known word for what was typed, written as the bulletins write it, or None.
 
     A word no bulletin has gets its closest common neighbour; a word only one or two bulletins have
@@ -210,12 +218,12 @@ def correction(searcher, word: str) -> str | None:
     """
     reader = searcher.reader()
     term = fold_keep_enye(word)
-    if len(term) < 3 or not term.isalpha():
+    if not 3 <= len(term) <= MAX_WORD or not term.isalpha():
         return None
     df = reader.doc_frequency("exact", term)
     if df > RARE:
         return None
-    near = _near_words(reader, term, known=df > 0)
+    near = _near_words(reader, term, known=df > 0, deadline=deadline)
     if any(fold(c) == fold(term) and -minus_df > RARE for _, _, minus_df, c in near):
         return None  # "mananera" is "mañanera", which the search already finds; "ano" is a word, not "año"
     for sounds_different, _, minus_df, candidate in near:
@@ -239,17 +247,21 @@ def has_unknown_words(searcher, parsed) -> bool:
     return False
 
 
-def did_you_mean(searcher, parsed, original: str) -> str | None:
+def did_you_mean(searcher, parsed, original: str, budget: float = BUDGET_SECONDS) -> str | None:
     """The query with unknown (or very rare) words replaced by a common close word, or None.
 
-    Cheap when every word is well known (one frequency lookup per word), so it can run on every query.
+    Cheap when every word is well known (one frequency lookup per word), so it can run on every query;
+    words left when `budget` seconds are spent keep their spelling.
     """
+    deadline = time.monotonic() + budget
     replaced = {}
     for clause in parsed.positive:
         for option in clause.options:
             if not isinstance(option, Word) or option.prefix or option.text.isupper():
                 continue
-            better = correction(searcher, option.text)
+            if time.monotonic() > deadline:
+                break
+            better = correction(searcher, option.text, deadline)
             if better:
                 replaced[option.text] = better
     if not replaced:

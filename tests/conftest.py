@@ -125,3 +125,21 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def real_index() -> Path:
+    """The index of the whole real sample corpus (`../shared/corpus`), for tests marked `shared`.
+
+    The known-item evaluation's cached index: built once (about two minutes on two cores), then reused
+    while the corpus and the code that shapes an index are unchanged. Treat it as read-only.
+    """
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared/corpus not present: the real sample corpus lives there")
+    from indexer.evaluation.search import DEFAULT_CACHE, prepare
+
+    systems, _ = prepare(SHARED, DEFAULT_CACHE, rebuild=False, with_baselines=False, log=lambda *a: None)
+    return systems[0].engine.index_dir

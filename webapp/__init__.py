@@ -9,9 +9,18 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask.cli import with_appcontext
 
 from indexer import config
+from indexer.document import escape_surrogates
+
+
+class _JSONProvider(DefaultJSONProvider):
+    """JSON that stays valid UTF-8 when a path holds bytes that are not (see `escape_surrogates`)."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return escape_surrogates(super().dumps(obj, **kwargs))
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config is not None:
         app.config.update(test_config)
+    app.json = _JSONProvider(app)
     app.json.ensure_ascii = False  # "vacunación", not "vacunaci\u00f3n"
     app.json.sort_keys = False  # keep the engine's order: query, total, took_ms, hits, facets
     app.jinja_env.trim_blocks = True

@@ -5,7 +5,7 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.search import SearchError
-from indexer.store import IndexBusy, NoIndex
+from indexer.store import IndexBusy, IndexDamaged, NoIndex
 
 TITLES = {
     400: "Solicitud no válida",
@@ -20,6 +20,8 @@ MESSAGES = {
     400: "La solicitud no es válida.",
     500: "Ocurrió un error inesperado. Inténtelo de nuevo en unos momentos.",
 }
+DAMAGED = ("El índice de boletines está dañado y no se puede leer. Quien administra el sitio debe "
+           "reconstruirlo con `boletines index` y recargar esta página.")
 NO_INDEX = ("Todavía no hay un índice de boletines. Quien administra el sitio debe construirlo con "
             "`boletines index` (o `boletines serve`, que lo construye si falta) y recargar esta página.")
 
@@ -28,10 +30,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str):
+def _respond(status: int, message: str, title: str | None = None):
     if _wants_json():
         return jsonify({"error": message}), status
-    return render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
+    title = title or TITLES.get(status, "Error")
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def register(app) -> None:
@@ -43,6 +46,11 @@ def register(app) -> None:
     def no_index(exc):
         app.logger.warning("%s", exc)
         return _respond(503, NO_INDEX)
+
+    @app.errorhandler(IndexDamaged)
+    def damaged(exc):
+        app.logger.error("%s", exc)  # the operator's log says what broke; the page says what to do
+        return _respond(503, DAMAGED, "El índice está dañado")
 
     @app.errorhandler(IndexBusy)
     def busy(exc):

@@ -6,6 +6,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from indexer.document import shown_path
+
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
           "octubre", "noviembre", "diciembre")
 
@@ -100,4 +102,5 @@ def register(app) -> None:
     app.add_template_filter(paragraphs, "parrafos")
     app.add_template_filter(field_name, "campo")
     app.add_template_filter(origin_name, "origen")
+    app.add_template_filter(shown_path, "archivo")
     app.add_template_filter(code_spans, "codigo")

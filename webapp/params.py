@@ -160,14 +160,20 @@ class SearchState:
     def year_url(self, year: str) -> str:
         if self.whole_year() == year:
             return self.url(date_from=None, date_to=None)
-        y = int(year)
-        return self.url(date_from=dt.date(y, 1, 1), date_to=dt.date(y, 12, 31))
+        try:
+            y = int(year)
+            return self.url(date_from=dt.date(y, 1, 1), date_to=dt.date(y, 12, 31))
+        except ValueError:  # never a broken page for an odd facet value: the link keeps the page as it is
+            return self.url(page=self.page)
 
     def month_url(self, month: str) -> str:
         if self.whole_month() == month:
             return self.url(date_from=None, date_to=None)
-        y, m = (int(part) for part in month.split("-"))
-        return self.url(date_from=dt.date(y, m, 1), date_to=dt.date(y, m, calendar.monthrange(y, m)[1]))
+        try:
+            y, m = (int(part) for part in month.split("-"))
+            return self.url(date_from=dt.date(y, m, 1), date_to=dt.date(y, m, calendar.monthrange(y, m)[1]))
+        except ValueError:
+            return self.url(page=self.page)
 
     def sort_url(self, sort: str) -> str:
         return self.url(sort=sort)

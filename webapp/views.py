@@ -5,13 +5,15 @@ JSON contract, and the templates render that dict.
 """
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file
 
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import MAX_LIMIT, MAX_PAGE, SearchEngine, SearchError, engine_for
 
+from .files import content_disposition, inside_corpus
 from .params import SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("search", __name__)
@@ -66,16 +68,26 @@ def bulletin(bulletin_id: str):
 def bulletin_file(bulletin_id: str, number: int):
     """One of the bulletin's source files, as the operator dropped it in the corpus.
 
-    Only paths the index lists for this bulletin are served, always as a download (or plain text),
+    Only paths the index lists for this bulletin are served, only when they resolve inside the
+    corpus folder (a link pointing elsewhere is refused), and always as a download (or plain text),
     so a web page in the corpus never runs under this site.
     """
-    found = engine().bulletin(bulletin_id) if len(bulletin_id) <= MAX_ID_CHARS else None
-    if found is None or not 0 <= number < len(found["paths"]):
+    path = engine().source_file(bulletin_id, number) if len(bulletin_id) <= MAX_ID_CHARS else None
+    if path is None:
         abort(404, description="Ese archivo no forma parte del boletín.")
-    path = found["paths"][number]
+    target = inside_corpus(Path(current_app.config["CORPUS_DIR"]), path)
+    if target is None:
+        abort(404, description="Ese archivo ya no está en la carpeta de boletines.")
     plain = path.lower().endswith((".txt", ".md", ".markdown"))
-    return send_from_directory(Path(current_app.config["CORPUS_DIR"]).resolve(), path,
-                               mimetype="text/plain" if plain else None, as_attachment=not plain)
+    mimetype = "text/plain" if plain else (mimetypes.guess_type(target.name)[0] or "application/octet-stream")
+    # Given the path, werkzeug would put the raw name in the header (a newline in it fails) and
+    # encode it for the ETag (undecodable bytes fail): the open file, our ETag and our header instead.
+    stat = target.stat()
+    response = send_file(open(target, "rb"), mimetype=mimetype, conditional=True, download_name="archivo",
+                         etag=f"{stat.st_mtime_ns:x}-{stat.st_size:x}", last_modified=stat.st_mtime)
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline" if plain else "attachment", Path(path).name)
+    return response
 
 
 @bp.get("/api/search")
