@@ -40,7 +40,7 @@ def test_a_bulletin_without_agency_says_agencia_in_singular(client, monkeypatch)
 
     monkeypatch.setattr(SearchEngine, "bulletin", without_agencies)
     _, html = _html(client, f"/boletin/{_bulletin_id(client, 'reunion salomon')}")
-    assert "<dt>Agencia</dt>" in html and "<dt>Agencias</dt>" not in html and "No identificada" in html
+    assert "<dt>Agencia</dt>" in html and "<dt>Agencias</dt>" not in html and "Sin agencia" in html
 
 
 def test_extraction_warnings_are_for_operators_only(app, client):
