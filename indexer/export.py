@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
+from .document import shown_path
+
 EXPORT_CAP = 10_000
 FORMATS = ("csv", "json", "ndjson")
 COLUMNS = ("id", "fecha", "titulo", "dependencias", "numero", "lugar", "archivo", "enlace")
@@ -62,7 +64,7 @@ class Export:
                 "dependencias": list(hit.get("agencies") or []),
                 "numero": hit.get("number"),
                 "lugar": hit.get("place"),
-                "archivo": hit.get("path"),
+                "archivo": shown_path(hit["path"]) if hit.get("path") else None,  # any name, as valid UTF-8
                 "enlace": self.link(hit["id"]),
             }
 

@@ -176,6 +176,10 @@ def test_a_name_that_is_not_utf8_works_end_to_end(undecodable):
     assert "filename*=UTF-8''caf%EF%BF%BD%20latin1.txt" in response.headers["Content-Disposition"]
     hit = client.get("/api/search", query_string={"q": "nombre en latin-1"}).get_json()["hits"][0]
     assert os.fsencode(hit["path"]) == b"caf\xe9 latin1.txt"  # the API's JSON keeps the exact name
+    for fmt in ("csv", "json"):
+        response = client.get("/exportar", query_string={"q": "nombre en latin-1", "formato": fmt})
+        assert response.status_code == 200 and "caf\N{REPLACEMENT CHARACTER} latin1.txt" in response.get_data(as_text=True)
+    assert client.get("/feed.atom", query_string={"q": "nombre en latin-1"}).status_code == 200
 
 
 @pytest.mark.shared
