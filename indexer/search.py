@@ -12,69 +12,25 @@ import functools
 import re
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import query as wq
 
-from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, timeline, typos
+from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, timeline
 from .document import shown_path
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency, valid_ymd
 from .health import Health
 from .highlight import highlight, snippet
 from .related import related as related_docs
-from .query import (MAX_QUERY_CHARS, MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, parse_day,
-                    split_filters, to_whoosh)
+from .generation import Generation
+from .query import MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, split_filters, to_whoosh
+# the request model is re-exported: web and CLI import it from here, the single entry point
+from .request import (MAX_COMPARE, MAX_LIMIT, MAX_PAGE, MIN_COMPARE, SORTS, SearchError,  # noqa: F401
+                      SearchRequest, parse_date_param)
 
-SORTS = ("relevance", "newest", "oldest")
-MAX_PAGE = 1000
-MAX_LIMIT = 100
 CACHE_SIZE = 256
-DOCSET_CACHE_SIZE = 4096
-MIN_COMPARE, MAX_COMPARE = 2, 4
 SCORING_BUDGET = 1.0  # seconds of exact scoring per request (see `ranking.score_exactly`)
-
-
-class SearchError(ValueError):
-    """A request the engine refuses; the message is meant for the person searching."""
-
-
-@dataclass
-class SearchRequest:
-    query: str = ""
-    agencies: list[str] = field(default_factory=list)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    limit: int = 10
-
-    def validate(self) -> None:
-        if len(self.query or "") > MAX_QUERY_CHARS:
-            raise SearchError(f"La búsqueda es demasiado larga (máximo {MAX_QUERY_CHARS} caracteres).")
-        if self.sort not in SORTS:
-            raise SearchError(f"Orden desconocido: {self.sort!r} (use {', '.join(SORTS)}).")
-        if not 1 <= self.page <= MAX_PAGE:
-            raise SearchError(f"La página debe estar entre 1 y {MAX_PAGE}.")
-        if not 1 <= self.limit <= MAX_LIMIT:
-            raise SearchError(f"El número de resultados por página debe estar entre 1 y {MAX_LIMIT}.")
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise SearchError("La fecha inicial es posterior a la fecha final.")
-
-    def key(self) -> tuple:
-        return (" ".join((self.query or "").split()), tuple(sorted(self.agencies)), self.date_from,
-                self.date_to, self.sort, self.page, self.limit)
-
-
-def parse_date_param(value: str | None, end: bool = False) -> dt.date | None:
-    """A date from a URL or CLI option ("2023", "2023-11", "2023-11-30"); SearchError if unreadable."""
-    if value is None or not str(value).strip():
-        return None
-    day = parse_day(str(value), end=end)
-    if day is None:
-        raise SearchError(f"Fecha no válida: {value!r} (use DD/MM/AAAA, AAAA, AAAA-MM o AAAA-MM-DD).")
-    return day
 
 
 def _ymd(day: dt.date) -> int:
@@ -96,54 +52,6 @@ def _without_title(body: str, title: str) -> str:
     pattern = r"\s+".join(re.escape(w) for w in words)
     match = re.search(pattern, body[:len(title) * 3 + 600])
     return body[match.end():] if match else body
-
-
-class _Generation:
-    """Everything tied to one published index generation."""
-
-    def __init__(self, index_dir: Path):
-        self.name, self.index = store.open_current(index_dir)
-        self.path = Path(index_dir) / self.name
-        self.sizes = store.file_sizes(self.path)
-        self.local = threading.local()
-        with self.index.searcher() as searcher:
-            self.facets = FacetData(searcher.reader())
-            self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
-        # The autocomplete vocabulary and the typo index take a second or two each: build them before the
-        # first keystroke or misspelt query needs them.
-        threading.Thread(target=self._warm_vocabulary, daemon=True).start()
-        self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
-        self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
-        self.lock = threading.Lock()
-
-    def _warm_vocabulary(self) -> None:
-        try:
-            with self.index.searcher() as searcher:
-                suggest.vocabulary(searcher)
-                typos.typo_index(searcher)  # the first misspelt query should not pay for it either
-        except Exception:  # a newer generation replaced this one meanwhile: nothing to warm
-            pass
-
-    def recall(self, key):
-        """A cached document set (or other per-generation result), None when not cached."""
-        with self.lock:
-            value = self.docsets.get(key)
-            if value is not None:
-                self.docsets.move_to_end(key)
-            return value
-
-    def remember(self, key, value):
-        with self.lock:
-            self.docsets[key] = value
-            while len(self.docsets) > DOCSET_CACHE_SIZE:
-                self.docsets.popitem(last=False)
-        return value
-
-    def searcher(self):
-        searcher = getattr(self.local, "searcher", None)
-        if searcher is None:
-            searcher = self.local.searcher = self.index.searcher()
-        return searcher
 
 
 def _reads_index(method):
@@ -168,12 +76,12 @@ class SearchEngine:
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        self._generation: _Generation | None = None
+        self._generation: Generation | None = None
         self._lock = threading.Lock()
         self.health = Health(self.index_dir)
 
     # -- index generations -------------------------------------------------------------------
-    def generation(self) -> _Generation:
+    def generation(self) -> Generation:
         """The live generation, reopened when a build or update has published a new one.
 
         IndexDamaged when it cannot be opened, a read from it failed decoding its files, a full check
@@ -187,7 +95,7 @@ class SearchEngine:
                 gen = self._generation
                 if gen is None or gen.name != store.current_generation(self.index_dir):
                     try:
-                        gen = self._generation = _Generation(self.index_dir)
+                        gen = self._generation = Generation(self.index_dir)
                     except (store.NoIndex, store.IndexDamaged):
                         raise
                     except Exception as exc:  # it opened, but its facet columns and postings did not read
@@ -234,7 +142,7 @@ class SearchEngine:
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
-    def _search(self, gen: _Generation, request: SearchRequest) -> dict:
+    def _search(self, gen: Generation, request: SearchRequest) -> dict:
         searcher = gen.searcher()
         data = gen.facets
         parsed, expansions, q, agencies, date_from, date_to, narrowed = self._matches(gen, searcher, request)
@@ -274,7 +182,7 @@ class SearchEngine:
             response["suggestion"] = suggest.did_you_mean(searcher, unexplained, request.query)
         return response
 
-    def _matches(self, gen: _Generation, searcher, request: SearchRequest):
+    def _matches(self, gen: Generation, searcher, request: SearchRequest):
         """(parsed query, its expansions, Whoosh query, agencies, from, to, narrowed) of a request, where
         narrowed(f) is the set of matching documents under every filter but `f` (None: under all)."""
         parsed = parse(request.query)
@@ -299,7 +207,7 @@ class SearchEngine:
 
         return parsed, expansions, q, agencies, date_from, date_to, narrowed
 
-    def _page(self, gen: _Generation, searcher, q, parsed, docs: frozenset[int], request: SearchRequest,
+    def _page(self, gen: Generation, searcher, q, parsed, docs: frozenset[int], request: SearchRequest,
               offset: int):
         if not docs:
             return []
@@ -318,7 +226,7 @@ class SearchEngine:
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, -dates[d], d))
         return [(d, None) for d in ordered[offset:offset + request.limit]]
 
-    def _partial(self, gen: _Generation, searcher, q, parsed, docnums: list[int]):
+    def _partial(self, gen: Generation, searcher, q, parsed, docnums: list[int]):
         """Whether results may lack some typed words, and which ones each result lacks (`explain`)."""
         most = explain.most_words_of(q)
         if most is None:
@@ -328,7 +236,7 @@ class SearchEngine:
         return explain.partial_match(parsed, most, need, clause_docs, docnums)
 
     @staticmethod
-    def _distinction(gen: _Generation, searcher, docnum: int, stored: dict) -> str | None:
+    def _distinction(gen: Generation, searcher, docnum: int, stored: dict) -> str | None:
         """A line telling this bulletin apart from others with the same title (`distinguish`), or None."""
         title = stored.get("title") or ""
         cached = lambda key, make: gen.recall(key) or gen.remember(key, make())  # noqa: E731
@@ -336,7 +244,7 @@ class SearchEngine:
             return None
         return distinguish.distinguishing_line(stored.get("body") or "", title)
 
-    def _docset(self, gen: _Generation, searcher, q: wq.Query) -> frozenset[int]:
+    def _docset(self, gen: Generation, searcher, q: wq.Query) -> frozenset[int]:
         """Documents matching `q`, by set algebra over cached per-term document sets.
 
         Faster than walking Whoosh's matcher tree in Python, and a term seen in one request is free
@@ -371,7 +279,7 @@ class SearchEngine:
         docs = frozenset(q.matcher(searcher).all_ids() if found is None else found)
         return gen.remember(key, docs)
 
-    def _most_words(self, gen: _Generation, searcher, q: MostWords) -> tuple[int, frozenset[int]]:
+    def _most_words(self, gen: Generation, searcher, q: MostWords) -> tuple[int, frozenset[int]]:
         """(words a bulletin needs, matching documents) of a MostWords query, cached like term sets."""
         key = ("most", repr(q))
         chosen = gen.recall(key)
@@ -390,7 +298,7 @@ class SearchEngine:
         return frozenset(docs)
 
     @staticmethod
-    def _date_filter(gen: _Generation, start: dt.date | None, end: dt.date | None) -> frozenset[int] | None:
+    def _date_filter(gen: Generation, start: dt.date | None, end: dt.date | None) -> frozenset[int] | None:
         if start is None and end is None:
             return None
         lo = _ymd(start) if start else 0

@@ -27,7 +27,6 @@ from .query import Word
 
 RARE = 2  # a known word this rare may be a misspelling some bulletin shares ("vacunasion")
 MORE_COMMON = 3  # … corrected to a word that sounds the same and is at least this many times more frequent
-TITLE_COMPLETIONS = 3
 _SURFACE_DOCS = 3
 _SURFACE_CHARS = 30000  # a long transcript's opening is enough to see how a word is written
 _CACHED_GENERATIONS = 2
@@ -270,32 +269,6 @@ def did_you_mean(searcher, parsed, original: str, budget: float = BUDGET_SECONDS
 
 
 # --- autocomplete ---------------------------------------------------------------------------
-
-def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
-    """Ways to finish what is being typed: phrases from bulletin titles, then frequent words.
-
-    "campaña de vacu" → "campaña de vacunación contra influenza" (from a title), "campaña de vacunación",
-    "campaña de vacunas", …
-    """
-    prefix = (prefix or "")[:100]
-    spans = list(word_spans(prefix))
-    if not spans or not prefix[-1:].isalnum():
-        return []
-    start, _, last = spans[-1]
-    head = prefix[:start]
-    folded = fold_keep_enye(last)
-    if len(folded) < 2:
-        return []
-    vocab = vocabulary(searcher)
-    words = [head + surface_form(searcher, term) for term in vocab.starting_with(folded, limit)]
-    # a title search needs a few letters: a two-letter prefix expands to hundreds of words
-    titles = title_phrases(searcher, prefix, TITLE_COMPLETIONS) if len(folded) >= (3 if len(spans) > 1 else 4) else []
-    out = []
-    for text in titles + words:
-        if text.lower() != prefix.lower() and text not in out:
-            out.append(text)
-    return out[:limit]
-
 
 def title_phrases(searcher, typed: str, limit: int) -> list[str]:
     """Continuations of `typed` found in the titles of the bulletins that best match it."""

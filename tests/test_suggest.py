@@ -3,7 +3,7 @@ import pytest
 
 from conftest import engine_over
 
-from indexer import suggest
+from indexer import complete, suggest
 from indexer.query import parse
 from indexer.search import SearchRequest
 
@@ -73,19 +73,19 @@ def test_search_response_carries_the_suggestion(engine):
 
 
 def test_completions_complete_the_last_word_most_frequent_first(searcher):
-    out = suggest.completions(searcher, "jornada de vacu")
+    out = complete.completions(searcher, "jornada de vacu")
     words = [o for o in out if o.count(" ") == 2]
     assert words[0] == "jornada de vacunación" and "jornada de vacunas" in words
 
 
 def test_completions_offer_title_phrases(searcher):
-    assert "campaña de vacunación contra la influenza" in suggest.completions(searcher, "campaña de vacu")
+    assert "campaña de vacunación contra la influenza" in complete.completions(searcher, "campaña de vacu")
 
 
 def test_completions_ignore_too_short_or_finished_input(searcher):
-    assert suggest.completions(searcher, "v") == []
-    assert suggest.completions(searcher, "vacunación ") == []
-    assert suggest.completions(searcher, "") == []
+    assert complete.completions(searcher, "v") == []
+    assert complete.completions(searcher, "vacunación ") == []
+    assert complete.completions(searcher, "") == []
 
 
 def test_vocabulary_is_cached_per_generation(searcher):

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from markupsafe import Markup
 
 from indexer.export import EXPORT_CAP, FORMATS, MEDIA_TYPES, Export
-from indexer.search import MAX_COMPARE, SearchError
+from indexer.search import MAX_COMPARE, SearchError, SearchRequest
 from indexer.timeline import Period, periods
 
 from . import charts

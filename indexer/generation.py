@@ -1,0 +1,63 @@
+"""Everything tied to one published index generation: facet arrays, term weights, caches.
+
+A generation never changes once published, so what is computed from it can be kept until the
+engine sees a newer one.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from . import ranking, store, suggest, typos
+from .facets import FacetData
+
+DOCSET_CACHE_SIZE = 4096
+
+
+class Generation:
+    """Everything tied to one published index generation."""
+
+    def __init__(self, index_dir: Path):
+        self.name, self.index = store.open_current(index_dir)
+        self.path = Path(index_dir) / self.name
+        self.sizes = store.file_sizes(self.path)
+        self.local = threading.local()
+        with self.index.searcher() as searcher:
+            self.facets = FacetData(searcher.reader())
+            self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
+        # The autocomplete vocabulary and the typo index take a second or two each: build them before the
+        # first keystroke or misspelt query needs them.
+        threading.Thread(target=self._warm_vocabulary, daemon=True).start()
+        self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
+        self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
+        self.lock = threading.Lock()
+
+    def _warm_vocabulary(self) -> None:
+        try:
+            with self.index.searcher() as searcher:
+                suggest.vocabulary(searcher)
+                typos.typo_index(searcher)  # the first misspelt query should not pay for it either
+        except Exception:  # a newer generation replaced this one meanwhile: nothing to warm
+            pass
+
+    def recall(self, key):
+        """A cached document set (or other per-generation result), None when not cached."""
+        with self.lock:
+            value = self.docsets.get(key)
+            if value is not None:
+                self.docsets.move_to_end(key)
+            return value
+
+    def remember(self, key, value):
+        with self.lock:
+            self.docsets[key] = value
+            while len(self.docsets) > DOCSET_CACHE_SIZE:
+                self.docsets.popitem(last=False)
+        return value
+
+    def searcher(self):
+        searcher = getattr(self.local, "searcher", None)
+        if searcher is None:
+            searcher = self.local.searcher = self.index.searcher()
+        return searcher
