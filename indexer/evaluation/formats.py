@@ -21,11 +21,11 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.document import Metadata, SourceText, Unreadable
-from indexer.evaluation.metadata import DEFAULT_SHARED, group_of
+from indexer.evaluation.metadata import DEFAULT_SHARED, Miss, check_date_and_number, group_of
 from indexer.extract import extract_metadata, load_catalog
 from indexer.sources import read_bulletin
 
@@ -40,15 +40,6 @@ class Gold:
     date: str
     number: str
     title: str
-
-
-@dataclass
-class Miss:
-    path: str
-    field: str
-    expected: str
-    got: str
-    source: str
 
 
 @dataclass
@@ -132,30 +123,17 @@ def evaluate(
                 score.ocr_pages += int(ocr["ocr_pages"])
                 score.ocr_seconds += float(ocr.get("seconds") or 0.0)
             metadata = extract_metadata(source, path, catalog)
-        origin = lambda name: metadata.sources.get(name) or "; ".join(metadata.warnings) or "–"
-        if row.date:
-            got = metadata.date.isoformat() if metadata.date else ""
-            score.dates += 1
-            if got == row.date:
-                score.dates_right += 1
-            else:
-                report.misses.append(Miss(row.path, "date", row.date, got or "–", origin("date")))
-        got_number = metadata.number or ""
-        if row.number:
-            score.numbers += 1
-            if got_number == row.number:
-                score.numbers_right += 1
-            else:
-                report.misses.append(Miss(row.path, "number", row.number, got_number or "–", origin("number")))
-        elif got_number:
-            score.false_numbers += 1
-            report.misses.append(Miss(row.path, "number+", "–", got_number, origin("number")))
+        misses, false_number = check_date_and_number(row, metadata, score)
+        report.misses.extend(misses)
+        if false_number:
+            report.misses.append(replace(false_number, field="number+"))
         if row.title:
             score.titles += 1
             if same_title(row.title, metadata.title or ""):
                 score.titles_right += 1
             else:
-                report.misses.append(Miss(row.path, "title", row.title, metadata.title or "–", origin("title")))
+                report.misses.append(Miss(row.path, "title", row.title, metadata.title or "–",
+                                           metadata.sources.get("title") or "; ".join(metadata.warnings) or "–"))
     return report
 
 

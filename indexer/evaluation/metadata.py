@@ -109,6 +109,34 @@ def _ratio(right: int, total: int) -> str:
     return f"{right}/{total} ({100 * right / total:.2f} %)" if total else "–"
 
 
+def check_date_and_number(row, metadata: Metadata, score) -> tuple[list[Miss], Miss | None]:
+    """Score one file's date and number against its gold row (anything with `path`, `date`, `number`).
+
+    Returns the misses and, apart, a number found where the gold has none: each evaluation files
+    that one where its report keeps it.
+    """
+    origin = lambda name: metadata.sources.get(name) or "; ".join(metadata.warnings) or "–"
+    misses: list[Miss] = []
+    if row.date:
+        got = metadata.date.isoformat() if metadata.date else ""
+        score.dates += 1
+        if got == row.date:
+            score.dates_right += 1
+        else:
+            misses.append(Miss(row.path, "date", row.date, got or "–", origin("date")))
+    got_number = metadata.number or ""
+    if row.number:
+        score.numbers += 1
+        if got_number == row.number:
+            score.numbers_right += 1
+        else:
+            misses.append(Miss(row.path, "number", row.number, got_number or "–", origin("number")))
+    elif got_number:
+        score.false_numbers += 1
+        return misses, Miss(row.path, "number", "–", got_number, origin("number"))
+    return misses, None
+
+
 def evaluate(
     corpus: Path,
     gold: list[Gold],
@@ -135,24 +163,10 @@ def evaluate(
             report.extract_seconds += elapsed
             report.extract_times.append(elapsed)
         report.read_seconds += read_done - started
-        origin = lambda name: metadata.sources.get(name) or "; ".join(metadata.warnings) or "–"
-        if row.date:
-            got = metadata.date.isoformat() if metadata.date else ""
-            score.dates += 1
-            if got == row.date:
-                score.dates_right += 1
-            else:
-                report.misses.append(Miss(row.path, "date", row.date, got or "–", origin("date")))
-        got_number = metadata.number or ""
-        if row.number:
-            score.numbers += 1
-            if got_number == row.number:
-                score.numbers_right += 1
-            else:
-                report.misses.append(Miss(row.path, "number", row.number, got_number or "–", origin("number")))
-        elif got_number:
-            score.false_numbers += 1
-            report.false_positives.append(Miss(row.path, "number", "–", got_number, origin("number")))
+        misses, false_number = check_date_and_number(row, metadata, score)
+        report.misses.extend(misses)
+        if false_number:
+            report.false_positives.append(false_number)
     return report
 
 
