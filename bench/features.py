@@ -17,7 +17,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -174,9 +173,7 @@ def main(argv=None) -> int:
     engine.search(SearchRequest(limit=1))
     # Opening a generation warms the autocomplete and typo vocabularies in a background thread; measuring
     # while it runs would charge its GIL time to the first query.
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and thread.daemon:
-            thread.join(timeout=120)
+    engine.generation().warming.join(timeout=120)
     bench_timeline(engine, client, args.rounds)
     bench_export(engine, client, args.rounds)
     return 0

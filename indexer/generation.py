@@ -28,7 +28,8 @@ class Generation:
             self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
         # The autocomplete vocabulary and the typo index take a second or two each: build them before the
         # first keystroke or misspelt query needs them.
-        threading.Thread(target=self._warm_vocabulary, daemon=True).start()
+        self.warming = threading.Thread(target=self._warm_vocabulary, daemon=True)
+        self.warming.start()
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
         self.lock = threading.Lock()
