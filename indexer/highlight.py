@@ -74,21 +74,39 @@ def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     return kept
 
 
+def _phrase_terms(word: str) -> tuple[str, ...] | None:
+    """The index terms a word of the text stands for in a phrase, None for a stopword (which still
+    takes a position)."""
+    if fold(word) in stopwords() and not is_acronym(word):
+        return None
+    term = index_term(word)  # an acronym in the text is unstemmed: COVID also meets a typed "covid" (cov)
+    return (term, stem(fold(word))) if is_acronym(word) else (term,)
+
+
 def _phrase_matches(text: str, phrases: list[tuple[tuple[str, ...], int]]) -> list[tuple[int, int, str]]:
     """Each place the text holds one of the phrases as the phrase search finds it (its stems in
-    order, each within `slop` words of the previous, stopwords counting as words), as one span."""
+    order, each within `slop` words of the previous, stopwords counting as words), as one span.
+
+    Words repeat a lot in long transcripts: each distinct word is analyzed once per call.
+    """
     firsts = {stems[0] for stems, _ in phrases}
-    at: dict[int, tuple[int, int, str]] = {}
+    at: dict[int, tuple[int, int, tuple[str, ...]]] = {}
+    starts: list[int] = []  # positions holding some phrase's first stem
+    seen: dict[str, tuple[str, ...] | None] = {}
     for pos, match in enumerate(_WORD.finditer(text)):
         word = match.group(0)
-        if fold(word) in stopwords() and not is_acronym(word):
+        if word in seen:
+            terms = seen[word]
+        else:
+            terms = seen[word] = _phrase_terms(word)
+        if terms is None:
             continue
-        term = index_term(word)  # an acronym in the text is unstemmed: COVID also meets a typed "covid" (cov)
-        at[pos] = (match.start(), match.end(), (term, stem(fold(word))) if is_acronym(word) else (term,))
+        at[pos] = (match.start(), match.end(), terms)
+        if not firsts.isdisjoint(terms):
+            starts.append(pos)
     found = []
-    for pos, (start, _, terms) in at.items():
-        if firsts.isdisjoint(terms):
-            continue
+    for pos in starts:
+        start, _, terms = at[pos]
         for stems, slop in phrases:
             if stems[0] not in terms:
                 continue
