@@ -5,6 +5,7 @@ marks "vacunación" and "niñas". Output is HTML-escaped text in which only <mar
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup, escape
@@ -74,6 +75,7 @@ def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     return kept
 
 
+@functools.lru_cache(maxsize=200_000)
 def _phrase_terms(word: str) -> tuple[str, ...] | None:
     """The index terms a word of the text stands for in a phrase, None for a stopword (which still
     takes a position)."""
@@ -87,36 +89,40 @@ def _phrase_matches(text: str, phrases: list[tuple[tuple[str, ...], int]]) -> li
     """Each place the text holds one of the phrases as the phrase search finds it (its stems in
     order, each within `slop` words of the previous, stopwords counting as words), as one span.
 
-    Words repeat a lot in long transcripts: each distinct word is analyzed once per call.
+    Long transcripts hold few places where a phrase can start: the distinct words that stand for a
+    phrase's first stem are found first, then only their occurrences (a regex scan in C) and the
+    few words after each are read.
     """
     firsts = {stems[0] for stems, _ in phrases}
-    at: dict[int, tuple[int, int, tuple[str, ...]]] = {}
-    starts: list[int] = []  # positions holding some phrase's first stem
-    seen: dict[str, tuple[str, ...] | None] = {}
-    for pos, match in enumerate(_WORD.finditer(text)):
-        word = match.group(0)
-        if word in seen:
-            terms = seen[word]
-        else:
-            terms = seen[word] = _phrase_terms(word)
-        if terms is None:
-            continue
-        at[pos] = (match.start(), match.end(), terms)
-        if not firsts.isdisjoint(terms):
-            starts.append(pos)
-    found = []
-    for pos in starts:
-        start, _, terms = at[pos]
+    starters = [w for w in set(_WORD.findall(text)) if not firsts.isdisjoint(_phrase_terms(w) or ())]
+    if not starters:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(starters, key=len, reverse=True))) + r")\b")
+    found, end = [], -1
+    for candidate in pattern.finditer(text):
+        if candidate.start() < end:
+            continue  # inside a phrase already found
+        first = _phrase_terms(candidate.group(0))
         for stems, slop in phrases:
-            if stems[0] not in terms:
+            if stems[0] not in first:
                 continue
-            cur = pos
+            # the words after this one, as many as the phrase can span (stopwords take positions)
+            span = (len(stems) - 1) * slop
+            after = []
+            for match in _WORD.finditer(text, candidate.end()):
+                if len(after) >= span:
+                    break
+                after.append((match.end(), _phrase_terms(match.group(0))))
+            cur, last_end = 0, candidate.end()
             for want in stems[1:]:
-                cur = next((q for q in range(cur + 1, cur + slop + 1) if q in at and want in at[q][2]), None)
+                cur = next((i for i in range(cur + 1, min(cur + slop, len(after)) + 1)
+                            if after[i - 1][1] is not None and want in after[i - 1][1]), None)
                 if cur is None:
                     break
+                last_end = after[cur - 1][0]
             if cur is not None:
-                found.append((start, at[cur][1], "\x1f".join(stems)))
+                found.append((candidate.start(), last_end, "\x1f".join(stems)))
+                end = last_end
                 break
     return found
 
