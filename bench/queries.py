@@ -16,6 +16,7 @@ from indexer.facets import resolve_agency
 from indexer.query import parse_day
 
 QUERIES_FILE = Path(__file__).with_name("queries.tsv")
+COMMON_WORDS_FILE = Path(__file__).with_name("common-words.txt")
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,36 @@ def load_queries(path: Path = QUERIES_FILE) -> list[BenchQuery]:
             rows.append(BenchQuery(query, agencies, _day(start), _day(end, end=True),
                                    (row.get("kind") or "").strip(), start, end))
     return rows
+
+
+def common_queries(count: int = 800, seed: int = 2024, path: Path = COMMON_WORDS_FILE) -> list[BenchQuery]:
+    """`count` distinct one-to-three-word queries of common words, as a newsroom sends them: no two
+    alike, so none can be answered from a cache of earlier answers (a word may repeat across them)."""
+    import random
+
+    from unidecode import unidecode
+
+    words = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    out: list[BenchQuery] = []
+    sizes = (1, 2, 2, 3)
+    while len(out) < count and len(seen) < count * 4:
+        picked = rng.sample(words, rng.choice(sizes))
+        if len({unidecode(w) for w in picked}) < len(picked):  # "vacunación vacunacion" is one word typed twice
+            continue
+        text = " ".join(picked)
+        key = " ".join(sorted(picked))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(BenchQuery(text, kind=f"common, {len(picked)} word{'s' if len(picked) > 1 else ''}"))
+    return out
+
+
+def known_item_queries(path: Path) -> list[BenchQuery]:
+    """The queries of a known-item evaluation file (`query<TAB>target…`), without their targets."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [BenchQuery(row["query"].strip(), kind="known item") for row in rows if (row.get("query") or "").strip()]
