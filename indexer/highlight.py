@@ -15,7 +15,10 @@ from .analysis import fold, index_term, is_acronym, stem, stopwords
 from .query import HighlightTerms
 
 SNIPPET_CHARS = 240
+SNIPPET_CHUNK = 4000  # characters read at a time (see `snippet`)
+SNIPPET_READ = 32000  # characters read before settling for the best passage found so far
 _WORD = re.compile(r"\w+")
+_BLANK = re.compile(r"\s")
 
 
 def _accent_classes() -> dict[str, str]:
@@ -41,37 +44,50 @@ def _candidates(terms: HighlightTerms) -> re.Pattern | None:
     """A regex for words that *may* match: every index stem is a prefix of the folded word it came
     from (a final z also stands for c: luz/luces). It runs in C over the original text, accents and
     capitals allowed, so only the candidates are checked word by word."""
-    words = [p for p in (*terms.prefixes, *terms.folded, *terms.stems) if p]
+    return _candidate_pattern(tuple(sorted(p for p in (*terms.prefixes, *terms.folded) if p)),
+                              tuple(sorted(p for p in terms.stems if p)))
+
+
+@functools.lru_cache(maxsize=512)
+def _candidate_pattern(words: tuple[str, ...], stems: tuple[str, ...]) -> re.Pattern | None:
+    """Compiled once per set of query words: a page marks ten titles and ten snippets with it."""
+    words = words + stems
     prefixes = {_loose(p) for p in words}
-    prefixes |= {_loose(stem[:-1]) + "[zcZC]" for stem in terms.stems if stem.endswith("z")}
+    prefixes |= {_loose(stem[:-1]) + "[zcZC]" for stem in stems if stem.endswith("z")}
     if not prefixes:
         return None
     # A lookahead of every possible first letter lets the regex engine skip most positions at
     # once instead of trying each alternative at each word: half the time over a 50 KB transcript.
     firsts = {_CLASSES.get(w[0], "[" + re.escape(w[0]) + "]")[1:-1] for w in words}
-    if "z" in terms.stems:  # its alternative starts with [zcZC]
+    if "z" in stems:  # its alternative starts with [zcZC]
         firsts.add("zc")
     return re.compile(r"(?=[" + "".join(sorted(firsts)) + r"])\b(?:" + "|".join(sorted(prefixes, key=len, reverse=True))
                       + r")\w*", re.IGNORECASE)
 
 
-def _matches(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every matching word or phrase; key identifies the query term for diversity."""
-    found = _phrase_matches(text, terms.phrases) if terms.phrases else []
+def _matches(text: str, terms: HighlightTerms, start: int = 0, end: int | None = None) -> list[tuple[int, int, object]]:
+    """(start, end, key) of every matching word or phrase between `start` and `end`, in order; key is
+    the typed clause it stands for (see `HighlightTerms.groups`)."""
+    end = len(text) if end is None else end
+    found = _phrase_matches(text, terms, start, end) if terms.phrases else []
     pattern = _candidates(terms)
     if pattern is not None:
-        for match in pattern.finditer(text):
+        verdicts: dict[str, object] = {}  # a transcript repeats its words: judge each once
+        for match in pattern.finditer(text, start, end):
             word = match.group(0)
-            if terms.matches(word):
-                found.append((match.start(), match.end(), word.lower()))
+            group = verdicts.get(word, verdicts)
+            if group is verdicts:
+                group = verdicts[word] = terms.group_of(word)
+            if group is not None:
+                found.append((match.start(), match.end(), group))
     if not terms.phrases:
         return found
-    found.sort()
-    kept, end = [], -1
+    found.sort(key=lambda span: span[:2])
+    kept, last = [], -1
     for span in found:  # a word inside a marked phrase is not marked again
-        if span[0] >= end:
+        if span[0] >= last:
             kept.append(span)
-            end = span[1]
+            last = span[1]
     return kept
 
 
@@ -85,7 +101,7 @@ def _phrase_terms(word: str) -> tuple[str, ...] | None:
     return (term, stem(fold(word))) if is_acronym(word) else (term,)
 
 
-def _phrase_matches(text: str, phrases: list[tuple[tuple[str, ...], int]]) -> list[tuple[int, int, str]]:
+def _phrase_matches(text: str, terms: HighlightTerms, start: int, end: int) -> list[tuple[int, int, object]]:
     """Each place the text holds one of the phrases as the phrase search finds it (its stems in
     order, each within `slop` words of the previous, stopwords counting as words), as one span.
 
@@ -93,14 +109,15 @@ def _phrase_matches(text: str, phrases: list[tuple[tuple[str, ...], int]]) -> li
     phrase's first stem are found first, then only their occurrences (a regex scan in C) and the
     few words after each are read.
     """
+    phrases = terms.phrases
     firsts = {stems[0] for stems, _ in phrases}
-    starters = [w for w in set(_WORD.findall(text)) if not firsts.isdisjoint(_phrase_terms(w) or ())]
+    starters = [w for w in set(_WORD.findall(text, start, end)) if not firsts.isdisjoint(_phrase_terms(w) or ())]
     if not starters:
         return []
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(starters, key=len, reverse=True))) + r")\b")
-    found, end = [], -1
-    for candidate in pattern.finditer(text):
-        if candidate.start() < end:
+    found, last = [], -1
+    for candidate in pattern.finditer(text, start, end):
+        if candidate.start() < last:
             continue  # inside a phrase already found
         first = _phrase_terms(candidate.group(0))
         for stems, slop in phrases:
@@ -121,8 +138,8 @@ def _phrase_matches(text: str, phrases: list[tuple[tuple[str, ...], int]]) -> li
                     break
                 last_end = after[cur - 1][0]
             if cur is not None:
-                found.append((candidate.start(), last_end, "\x1f".join(stems)))
-                end = last_end
+                found.append((candidate.start(), last_end, terms.groups.get(("phrase", "\x1f".join(stems)))))
+                last = last_end
                 break
     return found
 
@@ -149,29 +166,70 @@ def highlight(text: str, terms: HighlightTerms) -> Markup:
 
 
 def snippet(text: str, terms: HighlightTerms, size: int = SNIPPET_CHARS) -> Markup:
-    """The passage of about `size` characters with the most distinct matched words, marked."""
-    text = " ".join(text.split())
-    if not text:
-        return Markup("")
-    spans = _matches(text, terms) if terms else []
-    if not spans:
-        return escape(_cut(text, 0, size)[2])
-    best, best_score = 0, (-1, 0)
+    """The passage of about `size` characters showing the most of what was asked for (different
+    typed words first, then more occurrences), marked.
+
+    The text is read a chunk at a time: reading stops at the first passage that shows every typed
+    word, or once `SNIPPET_READ` characters are read and some passage was found, so a 50 KB transcript
+    is not read to its end to show two lines of it.
+    """
+    if not terms:
+        return _plain(text, size)
+    wanted = terms.group_count
+    read, normal = 0, ""  # characters of `text` read so far; what they say with single spaces
+    spans: list[tuple[int, int, object]] = []
+    best = None
+    while read < len(text):
+        stop = _chunk_end(text, read + SNIPPET_CHUNK)
+        piece = " ".join(text[read:stop].split())
+        read = stop
+        if not piece:
+            continue
+        begin = len(normal) + 1 if normal else 0
+        normal = f"{normal} {piece}" if normal else piece
+        last = spans[-1][1] if spans else 0
+        spans += [span for span in _matches(normal, terms, begin, len(normal)) if span[0] >= last]
+        best, covered = _best_window(spans, size)
+        if best is not None and (covered >= wanted or len(normal) >= SNIPPET_READ):
+            break
+    if best is None:
+        return _plain(text, size)
+    start = max(0, spans[best][0] - size // 4)
+    start, end, _ = _cut(normal, start, size)
+    rendered = _render(normal, spans, start, end)
+    prefix = Markup("… ") if start > 0 else Markup("")
+    suffix = Markup(" …") if end < len(normal) or read < len(text) else Markup("")
+    return prefix + rendered + suffix
+
+
+def _plain(text: str, size: int) -> Markup:
+    """The opening of a text that shows none of the words: it says what the bulletin is about."""
+    opening = " ".join(text[:size * 4].split())
+    start, end, cut = _cut(opening, 0, size)
+    more = end < len(opening) or len(text) > size * 4
+    return escape(cut) + (Markup(" …") if more and cut else Markup(""))
+
+
+def _best_window(spans: list[tuple[int, int, object]], size: int) -> tuple[int | None, int]:
+    """(index of the span that starts the best window of `size` characters, typed words it shows)."""
+    best, best_score = None, (0, 0)
     right = 0
     for left in range(len(spans)):
+        right = max(right, left)
         while right < len(spans) and spans[right][1] - spans[left][0] <= size:
             right += 1
-        window = spans[left:right]
-        score = (len({k for _, _, k in window}), len(window))
+        score = (len({k for _, _, k in spans[left:right]}), right - left)
         if score > best_score:
             best, best_score = left, score
-    first = spans[best][0]
-    start = max(0, first - size // 4)
-    start, end, _ = _cut(text, start, size)
-    rendered = _render(text, spans, start, end)
-    prefix = Markup("… ") if start > 0 else Markup("")
-    suffix = Markup(" …") if end < len(text) else Markup("")
-    return prefix + rendered + suffix
+    return best, best_score[0]
+
+
+def _chunk_end(text: str, end: int) -> int:
+    """`end` moved to the next blank, so no word is cut in two."""
+    if end >= len(text):
+        return len(text)
+    blank = _BLANK.search(text, end)
+    return blank.start() if blank else len(text)
 
 
 def _cut(text: str, start: int, size: int) -> tuple[int, int, str]:

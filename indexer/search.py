@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import complete, distinguish, expansion, explain, postings, ranking, store, suggest, timeline
+from . import complete, distinguish, exact, expansion, explain, postings, ranking, store, suggest, timeline
 from .document import shown_path
 from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agency, valid_ymd
 from .health import Health
@@ -216,9 +216,13 @@ class SearchEngine:
             wanted = offset + request.limit
             # pre-rank every match cheaply, then let Whoosh score the best few exactly
             best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
-            focused = ranking.restrict(q, best, lambda sub: self._docset(gen, searcher, sub),
-                                       lambda most: self._most_words(gen, searcher, most)[0])
-            ranked = ranking.score_exactly(searcher, focused, best, wanted, SCORING_BUDGET)
+            docs_of = lambda sub: self._docset(gen, searcher, sub)  # noqa: E731
+            most_of = lambda most: self._most_words(gen, searcher, most)[0]  # noqa: E731
+            ranked = exact.score_candidates(gen.weights, searcher, q, best, wanted, docs_of, most_of,
+                                            gen.facets.dates, lambda phrase: gen.recall(("docs", repr(phrase))))
+            if ranked is None:  # a query node only Whoosh knows how to score
+                focused = ranking.restrict(q, best, docs_of, most_of)
+                ranked = ranking.score_exactly(searcher, focused, best, wanted, SCORING_BUDGET)
             return ranked[offset:offset + request.limit]
         if request.sort == "oldest":
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, dates[d], d))

@@ -16,26 +16,26 @@ def highlight_terms(parsed: ParsedQuery, expansions: Expansions | None = None) -
     "salud" (nor "saludarlo"), because the search did not match them there.
     """
     terms = HighlightTerms()
-    for clause in parsed.positive:
+    for group, clause in enumerate(parsed.positive):
         for option in clause.options:
             if isinstance(option, Phrase):
-                terms.add_phrase(option.words)
+                terms.add_phrase(option.words, group)
                 fixed = expansions.of_phrase(option.words) if expansions is not None else None
                 if fixed is not None:
-                    terms.add_phrase(list(fixed.words))
+                    terms.add_phrase(list(fixed.words), group)
                 continue
             if option.prefix:
-                terms.prefixes.append(fold(option.text))
+                terms.add_prefix(fold(option.text), group)
                 continue
             if _is_stopword(option.text):
                 continue
-            terms.add(option.text)
+            terms.add(option.text, group)
             if not option.literal and expansions is not None:
                 for alt in expansions.of(option.text):
                     if len(alt.words) == 1:
-                        terms.add(alt.words[0])
+                        terms.add(alt.words[0], group)
                     else:
-                        terms.add_phrase(list(alt.words))
+                        terms.add_phrase(list(alt.words), group)
     return terms
 
 
@@ -47,24 +47,53 @@ class HighlightTerms:
     folded: set = field(default_factory=set)
     prefixes: list = field(default_factory=list)
     phrases: list = field(default_factory=list)  # (stems, slop): stopwords left out, as the search does
+    # Which typed clause each stem, folded form, prefix or phrase (its stems joined by \x1f) stands for:
+    # a snippet prefers the passage that shows the most different things the person asked for.
+    groups: dict = field(default_factory=dict)
 
-    def add(self, word: str) -> None:
+    def add(self, word: str, group: int = 0) -> None:
         parts = split_compound(word)
         if len(parts) > 1:  # "covid-19" is searched as its parts together: COVID-19, never a bare 19
-            self.add_phrase(parts)
+            self.add_phrase(parts, group)
             return
         if not _is_stopword(word):
             self.stems.add(index_term(word))
             self.folded.add(fold(word))
+            self.groups.setdefault(("stem", index_term(word)), group)
+            self.groups.setdefault(("folded", fold(word)), group)
 
-    def add_phrase(self, words: list[str]) -> None:
+    def add_prefix(self, prefix: str, group: int = 0) -> None:
+        self.prefixes.append(prefix)
+        self.groups.setdefault(("prefix", prefix), group)
+
+    def add_phrase(self, words: list[str], group: int = 0) -> None:
         stems, slop = phrase_terms(words)
         if len(stems) > 1:
             if (tuple(stems), slop) not in self.phrases:
                 self.phrases.append((tuple(stems), slop))
+            self.groups.setdefault(("phrase", "\x1f".join(stems)), group)
         elif stems:
             self.stems.add(stems[0])
-            self.folded.update(fold(w) for w in words if not _is_stopword(w))
+            self.groups.setdefault(("stem", stems[0]), group)
+            for w in words:
+                if not _is_stopword(w):
+                    self.folded.add(fold(w))
+                    self.groups.setdefault(("folded", fold(w)), group)
+
+    @property
+    def group_count(self) -> int:
+        """How many typed clauses have something to mark."""
+        return len(set(self.groups.values()))
+
+    def group_of(self, word: str):
+        """The clause a matching word of the text stands for, None when it matches nothing."""
+        folded = fold(word)
+        group = self.groups.get(("folded", folded))
+        if group is None:
+            group = self.groups.get(("stem", index_term(word)))
+        if group is None:
+            group = next((self.groups[("prefix", p)] for p in self.prefixes if folded.startswith(p)), None)
+        return group
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.prefixes or self.phrases)
