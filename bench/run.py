@@ -228,8 +228,9 @@ def bench_corpus(name: str, corpus: Path, work: Path, sets: dict[str, list[Bench
     page, common = sets["page"], sets.get("common")
     if args.web_seconds > 0:
         cold = [q.url() for q in common] if args.cold_web and not isinstance(common, str) and common else None
-        say(f"web: {args.clients} clients, {len(cold or ())} cold URLs once each, then warm for up to "
-            f"{args.web_seconds:g} s / {args.web_requests} requests …")
+        first = f"{len(cold)} cold URLs once each, then " if cold else ""
+        say(f"web: {args.clients} clients, {first}warm for up to {args.web_seconds:g} s / {args.web_requests} "
+            "requests …")
         web = run_web(index_dir, corpus, [q.url() for q in page], args.clients, args.web_seconds,
                       args.web_requests, log=work / "server.log", cold_paths=cold, workers=args.workers)
         result["web"] = {"clients": args.clients, "workers": web.workers, "threads": web.threads,

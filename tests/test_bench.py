@@ -21,7 +21,7 @@ from bench import run as bench_run
 from bench import web
 from bench.baselines import Fts5Bench, WhooshBench
 from bench.oneshot import run_oneshot
-from bench.queries import BenchQuery, common_queries, load_queries
+from bench.queries import BenchQuery, common_queries, known_item_queries, load_queries
 from bench.sets import run_sets
 from bench.web import run_web
 from indexer.build import build
@@ -369,6 +369,16 @@ def test_reuse_indexes_skips_the_builds(shared, tmp_path, capsys):
     assert result["oneshot"] is None and result["web"] is None
     assert "| full build, wall (CPU) | not measured | not measured |" in capsys.readouterr().out
     assert (tmp_path / "work" / "scale-20" / "index").is_dir()  # kept
+
+
+def test_known_item_queries_read_csv_quoting_like_the_evaluation(tmp_path):
+    path = tmp_path / "known.tsv"
+    path.write_text('query\ttarget\tnote\n"bienestar ""los reyes la paz"" marisela"\ta.txt\tphrase\n'
+                    "dengue oaxaca 2021\tb.txt|c.txt\t\n", encoding="utf-8")
+    assert [q.query for q in known_item_queries(path)] == ['bienestar "los reyes la paz" marisela', "dengue oaxaca 2021"]
+    from indexer.evaluation.search import load_known_items
+
+    assert [q.query for q in known_item_queries(path)] == [item.query for item in load_known_items(path)]
 
 
 def test_fts5_any_word_fallback(built):
