@@ -109,9 +109,10 @@ def _web_line(phase: str, web: dict, what: str) -> str:
             + (f" (first: {w['first_error']})" if w.get("first_error") else ""))
 
 
-def _ratio_text(entry: dict, a: str, b: str, cpu_digits: int = 1) -> str:
-    return (f"p50 {_ratio(entry[a]['p50'], entry[b]['p50']):.2f}×, p95 {_ratio(entry[a]['p95'], entry[b]['p95']):.2f}×, "
-            f"mean CPU per search {_ratio(entry[a]['cpu_mean'], entry[b]['cpu_mean']):.{cpu_digits}f}×")
+def _ratio_text(entry: dict, a: str, b: str) -> str:
+    p50, p95 = (_ratio(entry[a][p], entry[b][p]) for p in ("p50", "p95"))
+    cpu = _ratio(entry[a]["cpu_mean"], entry[b]["cpu_mean"])
+    return f"p50 {p50:.2f}×, p95 {p95:.2f}×, mean CPU per search {cpu:.1f}×"
 
 
 def markdown(result: dict, machine: str) -> str:

@@ -375,7 +375,8 @@ def test_known_item_queries_read_csv_quoting_like_the_evaluation(tmp_path):
     path = tmp_path / "known.tsv"
     path.write_text('query\ttarget\tnote\n"bienestar ""los reyes la paz"" marisela"\ta.txt\tphrase\n'
                     "dengue oaxaca 2021\tb.txt|c.txt\t\n", encoding="utf-8")
-    assert [q.query for q in known_item_queries(path)] == ['bienestar "los reyes la paz" marisela', "dengue oaxaca 2021"]
+    expected = ['bienestar "los reyes la paz" marisela', "dengue oaxaca 2021"]
+    assert [q.query for q in known_item_queries(path)] == expected
     from indexer.evaluation.search import load_known_items
 
     assert [q.query for q in known_item_queries(path)] == [item.query for item in load_known_items(path)]
@@ -459,7 +460,8 @@ def test_report_renders_the_new_rows_and_judges_them():
     assert "| one-shot CLI search p95 ≤ 300 ms wall (dev corpus) | 420 ms | MISS |" in text
     assert "fell back to any word for 7 of 60 queries" in text
     assert "2 workers × 8 threads" in text and "800 distinct common-word URLs, each sent once" in text
-    assert "| search p50 / p95 / p99, common words, result cache cold | 10.0 / 40.0 / 48.0 ms | 30.0 / 60.0 / 72.0 ms |" in text
+    assert ("| search p50 / p95 / p99, common words, result cache cold | 10.0 / 40.0 / 48.0 ms "
+            "| 30.0 / 60.0 / 72.0 ms |") in text
     scale_text = report.markdown(_result("scale"), "2 cores")
     assert "one-shot CLI search p50" not in scale_text and "(known items)" not in scale_text
     assert "known items: skipped (dev corpus only)" in scale_text
