@@ -17,6 +17,7 @@ the index differs. Builds stream the files in, so they need little memory.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -39,6 +40,7 @@ from indexer.sources import iter_corpus, read_bulletin
 from .queries import BenchQuery
 
 SNIPPET_WORDS = 24
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')  # one word or phrase of an FTS5 match expression
 
 
 @dataclass
@@ -167,9 +169,20 @@ class Fts5Bench:
         self._connection()
         return list(self._agencies)
 
-    def search(self, bench: BenchQuery, limit: int = 10) -> dict:
-        db = self._connection()
+    def search(self, bench: BenchQuery, limit: int = 10, any_word: bool = False) -> dict:
+        """The page job for `bench`: every word ANDed. With `any_word`, a query whose words are
+        never all in one bulletin is asked again with any of them (OR), as an app that never
+        shows an empty page would; the answer then says `"any_word": True`."""
         expression = SqliteFts5.match_expression(bench.query)
+        answer = self._search(bench, expression, limit)
+        pieces = _QUOTED.findall(expression)
+        if any_word and answer["total"] == 0 and len(pieces) > 1:
+            answer = self._search(bench, " OR ".join(pieces), limit)
+            answer["any_word"] = True
+        return answer
+
+    def _search(self, bench: BenchQuery, expression: str, limit: int) -> dict:
+        db = self._connection()
         names = bench.agency_names(self._agencies)
         bounds = bench.date_bounds()
         agency_sql, agency_args = "1", []

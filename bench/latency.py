@@ -64,9 +64,11 @@ def time_calls(call, queries: list[BenchQuery], rounds: int, before=None) -> Lat
     return latency
 
 
-def search_baseline(system, queries: list[BenchQuery], rounds: int) -> Latency:
-    system.search(queries[0])  # open it
+def search_baseline(system, queries: list[BenchQuery], rounds: int, call=None) -> Latency:
+    """Time `call(query)` (default `system.search`) after one untimed search opens `system`; closes it."""
+    call = call or system.search
+    call(queries[0])  # open it
     try:
-        return time_calls(system.search, queries, rounds)
+        return time_calls(call, queries, rounds)
     finally:
         system.close()

@@ -117,7 +117,9 @@ def common_queries(count: int = 800, seed: int = 2024, path: Path = COMMON_WORDS
 
 
 def known_item_queries(path: Path) -> list[BenchQuery]:
-    """The queries of a known-item evaluation file (`query<TAB>target…`), without their targets."""
+    """The queries of a known-item evaluation file (`query<TAB>target…`), without their targets. The
+    file uses CSV-style quoting, as `indexer.evaluation.search` reads it: a query holding a "phrase"
+    is written `"bienestar ""los reyes la paz"" marisela"`."""
     with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        rows = csv.DictReader(handle, delimiter="\t")
         return [BenchQuery(row["query"].strip(), kind="known item") for row in rows if (row.get("query") or "").strip()]

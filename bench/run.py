@@ -2,16 +2,28 @@
 
     python -m bench.run [--docs N] [--shared DIR] [--workdir DIR] [--keep] [--reuse-indexes]
                         [--corpora dev,scale] [--systems ours,fts5,whoosh] [--rounds R]
-                        [--web-seconds S] ...
+                        [--common N] [--common-rounds R] [--known-items TSV] [--oneshot N]
+                        [--web-seconds S] [--clients C] [--workers W] [--no-cold-web] ...
 
 For the dev corpus (a private copy of `<shared>/corpus`) and a generated scale corpus of N
-bulletin-sized files (see `bench.corpus`), measures: full build time, CPU and peak memory (each
-build runs in a child process), index size, the update after one bulletin changes, search
-latency of the page's whole job (hits + snippets + agency/year/month facets) with the result
-cache cold and warm, and web throughput/latency of `boletines serve` under concurrent clients.
-Prints markdown tables with ratios and PASS/MISS per target, and writes them with the raw
-numbers (JSON) to `--out`. `<shared>` defaults to the `shared` folder next to the repository;
-without it the benchmark says so and exits 0.
+bulletin-sized files (see `bench.corpus`), measures in one run:
+
+* full build time, CPU and peak memory (each build runs in a child process), index size, and the
+  update after one bulletin changes;
+* in-process search latency and CPU of the page's whole job (hits + snippets + agency/year/month
+  facets), our answer cache cleared before every request, over three query sets (`bench.sets`):
+  the page set (`--queries`, `--rounds` passes; also with the cache warm, and default Whoosh),
+  `--common` distinct common-word queries (`--common-rounds` passes, 1 by default) and, on the
+  dev corpus, the known-item queries of `<shared>/eval/known-item-dev.tsv` (FTS5: all words,
+  else any word);
+* web throughput/latency of `boletines serve` (`--workers`, `--clients` threads): a cold phase,
+  each common-word URL sent exactly once, then a warm one over the page set (`bench.web`);
+* the one-shot CLI: `--oneshot` distinct common queries, each `search` a fresh process, wall
+  time with process start (`bench.oneshot`).
+
+Prints markdown tables with ratios and PASS/MISS per target (`bench.report`), and writes them with
+the raw numbers (JSON) to `--out`. `<shared>` defaults to the `shared` folder next to the
+repository; without it the benchmark says so and exits 0.
 """
 from __future__ import annotations
 
@@ -32,29 +44,17 @@ from pathlib import Path
 
 from indexer import store
 from indexer.build import build, update
-from indexer.search import SearchEngine
 
 from . import corpus as corpora
-from . import stock_whoosh
 from .baselines import Fts5Bench, WhooshBench
-from .latency import Latency, percentiles, search_baseline, time_calls
-from .queries import QUERIES_FILE, BenchQuery, load_queries
+from .latency import percentiles
+from .oneshot import run_oneshot
+from .queries import QUERIES_FILE, BenchQuery, common_queries, known_item_queries, load_queries
+from .report import LABELS, SYSTEMS, markdown
+from .sets import run_sets
 from .web import run_web
 
 REPO = Path(__file__).resolve().parents[1]
-SYSTEMS = ("ours", "fts5", "whoosh")
-LABELS = {"ours": "Boletines", "fts5": "SQLite FTS5", "whoosh": "Whoosh (default)"}
-GB = 1024 ** 3
-MB = 1024 ** 2
-
-# The issue's targets; the memory and update ones are set for a 100,000-bulletin corpus.
-SEARCH_VS_FTS5 = 2.0  # our p50/p95 at most this many times FTS5's
-SEARCH_VS_WHOOSH = 5.0  # default Whoosh's p50/p95 at least this many times ours
-BUILD_VS_FTS5 = 10.0
-PEAK_RSS = 2 * GB
-UPDATE_SECONDS = 2.0
-WEB_RPS = 100.0
-WEB_P99_MS = 250.0
 
 
 # --- measuring a child process -----------------------------------------------------------------
@@ -159,21 +159,6 @@ def build_whoosh(corpus: Path, path: Path, jobs: int | None) -> dict:
     return WhooshBench(path).build(corpus, jobs)
 
 
-# --- search latency ----------------------------------------------------------------------------
-
-def search_ours(index_dir: Path, queries: list[BenchQuery], rounds: int) -> dict[str, Latency]:
-    """Cold: the LRU result cache cleared before every request. Warm: every answer already cached."""
-    engine = SearchEngine(index_dir)
-    for q in queries[:3]:  # open the generation (searcher, facet arrays) as a running server has
-        engine.search(q.request())
-    cache = engine.generation().cache
-    cold = time_calls(lambda q: engine.search(q.request()), queries, rounds, before=cache.clear)
-    for q in queries:
-        engine.search(q.request())
-    warm = time_calls(lambda q: engine.search(q.request()), queries, rounds)
-    return {"cold": cold, "warm": warm}
-
-
 # --- one corpus --------------------------------------------------------------------------------
 
 def _dir_size(path: Path) -> int:
@@ -189,11 +174,15 @@ def _child_summary(run: ChildRun) -> dict:
     return {"wall": run.wall, "cpu": run.cpu, "peak_tree": run.peak_tree, "peak_largest": run.peak_largest}
 
 
-def bench_corpus(name: str, corpus: Path, work: Path, queries: list[BenchQuery], args) -> dict:
+def bench_corpus(name: str, corpus: Path, work: Path, sets: dict[str, list[BenchQuery] | str], args,
+                 kind: str = "scale") -> dict:
+    """Build (or reuse), update, then search, serve and run the CLI over one corpus. `sets` maps
+    "page" / "common" / "known" to their queries, or to why that set is skipped."""
     systems = args.systems
     files, size = corpora.corpus_bytes(corpus)
-    result: dict = {"corpus": name, "files": files, "bytes": size, "queries": len(queries),
-                    "build": {}, "search": {}, "web": None, "update": None}
+    result: dict = {"corpus": name, "kind": kind, "files": files, "bytes": size, "queries": len(sets["page"]),
+                    "rounds": args.rounds, "build": {}, "search": {}, "sets": {}, "web": None, "update": None,
+                    "oneshot": None}
     say = lambda text: print(f"[{name}] {text}", file=sys.stderr, flush=True)  # noqa: E731
     index_dir = work / "index"
     if args.reuse_indexes and store.current_generation(index_dir):
@@ -229,139 +218,37 @@ def bench_corpus(name: str, corpus: Path, work: Path, queries: list[BenchQuery],
         result["build"][key] = dict(_child_summary(run), size=system.size(), **run.value)
         say(f"  {run.wall:.1f} s")
 
-    say(f"searching with Boletines ({args.rounds} rounds of {len(queries)} queries, cold and warm) …")
-    ours = search_ours(index_dir, queries, args.rounds)
-    result["search"]["ours"] = ours["cold"].summary()
-    result["search"]["ours_warm"] = ours["warm"].summary()
-    for key, system in baselines.items():
-        rounds = args.whoosh_rounds if key == "whoosh" else args.rounds
-        say(f"searching with {LABELS[key]} ({rounds} rounds) …")
-        if key == "whoosh":  # in a fresh interpreter, without the engine's changes to Whoosh
-            system.close()
-            result["search"][key] = stock_whoosh.measure(system.index_dir, queries, rounds).summary()
-        else:
-            result["search"][key] = search_baseline(system, queries, rounds).summary()
+    rounds = {"page": args.rounds, "common": args.common_rounds, "known": args.rounds}
+    runnable = {n: (qs, rounds[n]) for n, qs in sets.items() if not isinstance(qs, str)}
+    measured = run_sets(index_dir, baselines, runnable, args.whoosh_rounds, say)
+    result["search"] = measured.pop("page")
+    result["sets"] = {n: ({"skipped": qs} if isinstance(qs, str) else measured[n])
+                      for n, qs in sets.items() if n != "page"}
 
+    page, common = sets["page"], sets.get("common")
     if args.web_seconds > 0:
-        say(f"web: {args.clients} clients for up to {args.web_seconds:g} s / {args.web_requests} requests …")
-        web = run_web(index_dir, corpus, [q.url() for q in queries], args.clients, args.web_seconds,
-                      args.web_requests, log=work / "server.log")
-        result["web"] = {"clients": web.clients, "requests": web.requests, "errors": web.errors,
-                         "seconds": web.seconds, "rps": web.throughput, "server_cpu": web.server_cpu_seconds,
-                         "first_error": web.first_error, **percentiles(web.latencies_ms)}
+        cold = [q.url() for q in common] if args.cold_web and not isinstance(common, str) and common else None
+        first = f"{len(cold)} cold URLs once each, then " if cold else ""
+        say(f"web: {args.clients} clients, {first}warm for up to {args.web_seconds:g} s / {args.web_requests} "
+            "requests …")
+        web = run_web(index_dir, corpus, [q.url() for q in page], args.clients, args.web_seconds,
+                      args.web_requests, log=work / "server.log", cold_paths=cold, workers=args.workers)
+        result["web"] = {"clients": args.clients, "workers": web.workers, "threads": web.threads,
+                         "cold": _web_summary(web.cold) if web.cold else None, "warm": _web_summary(web.warm)}
+        if web.cold:
+            result["web"]["cold"]["distinct"] = len(set(web.cold.sent))
+    if args.oneshot > 0 and not isinstance(common, str) and common:
+        say(f"one-shot CLI: {args.oneshot} fresh `search` processes …")
+        result["oneshot"] = run_oneshot(index_dir, common[:args.oneshot])
     return result
 
 
-# --- report ------------------------------------------------------------------------------------
-
-def _ratio(a, b) -> float | None:
-    return a / b if a is not None and b else None
-
-
-def targets(result: dict) -> list[tuple[str, str, bool | None]]:
-    """(target, measured, passed) for each of the issue's targets this run could measure."""
-    rows: list[tuple[str, str, bool | None]] = []
-    search, build_ = result["search"], result["build"]
-    ours = search.get("ours", {})
-    if "fts5" in search:
-        for p in ("p50", "p95"):
-            r = _ratio(ours[p], search["fts5"][p])
-            rows.append((f"search {p} ≤ {SEARCH_VS_FTS5:g}× FTS5's", f"{r:.2f}×", r <= SEARCH_VS_FTS5))
-    if "whoosh" in search:
-        for p in ("p50", "p95"):
-            r = _ratio(search["whoosh"][p], ours[p])
-            rows.append((f"search {p} ≥ {SEARCH_VS_WHOOSH:g}× faster than default Whoosh", f"{r:.1f}×",
-                         r >= SEARCH_VS_WHOOSH))
-    if "fts5" in build_ and "ours" in build_:
-        r = _ratio(build_["ours"]["wall"], build_["fts5"]["wall"])
-        rows.append((f"full build ≤ {BUILD_VS_FTS5:g}× FTS5's", f"{r:.1f}×", r <= BUILD_VS_FTS5))
-    at = f" (target for 100,000; here {result['files']:,})" if result["files"] < 100_000 else ""
-    if "ours" in build_:
-        peak = build_["ours"]["peak_tree"]
-        rows.append((f"build peak RSS ≤ 2 GB{at}", _bytes(peak), peak <= PEAK_RSS))
-    upd = result["update"]
-    rows.append((f"one-bulletin update ≤ {UPDATE_SECONDS:g} s{at}", f"{upd['wall']:.2f} s",
-                 upd["wall"] <= UPDATE_SECONDS and upd["updated"] == 1))
-    web = result.get("web")
-    if web:
-        rows.append((f"web ≥ {WEB_RPS:g} req/s at {web['clients']} clients", f"{web['rps']:.0f} req/s",
-                     web["rps"] >= WEB_RPS and web["errors"] == 0))
-        rows.append((f"web p99 ≤ {WEB_P99_MS:g} ms", f"{web['p99']:.0f} ms", web["p99"] <= WEB_P99_MS))
-    return rows
+def _web_summary(web) -> dict:
+    return {"requests": web.requests, "errors": web.errors, "seconds": web.seconds, "rps": web.throughput,
+            "server_cpu": web.server_cpu_seconds, "first_error": web.first_error, **percentiles(web.latencies_ms)}
 
 
-def _bytes(n: int | None) -> str:
-    if not n:
-        return "—"
-    if n >= GB:
-        return f"{n / GB:.2f} GB"
-    return f"{n / MB:.0f} MB" if n >= 10 * MB else f"{n / MB:.1f} MB"
-
-
-def _ms(v) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.2f}" if v < 10 else f"{v:.0f}" if v >= 100 else f"{v:.1f}"
-
-
-def _lat(s: dict | None) -> str:
-    if not s:
-        return "—"
-    return f"{_ms(s['p50'])} / {_ms(s['p95'])} / {_ms(s['p99'])} ms"
-
-
-def _build_cell(b: dict | None) -> str:
-    return f"{b['wall']:.1f} s ({b['cpu']:.0f} s CPU)" if b else "—"
-
-
-def markdown(result: dict, machine: str) -> str:
-    b, s = result["build"], result["search"]
-    cols = [k for k in SYSTEMS if k in b or k in s]
-    head = "| | " + " | ".join(LABELS[k] for k in cols) + " |"
-    lines = [f"### {result['corpus']}: {result['files']:,} files, {_bytes(result['bytes'])} on disk; "
-             f"{result['queries']} queries; {machine}", "", head, "|---" * (len(cols) + 1) + "|"]
-
-    def row(label, cell):
-        lines.append(f"| {label} | " + " | ".join(cell(k) for k in cols) + " |")
-
-    unbuilt = "not measured"
-    row("full build, wall (CPU)", lambda k: _build_cell(b.get(k)) if k in b else unbuilt)
-    row("…of which in SQLite / Whoosh calls (files are read by parallel workers)",
-        lambda k: f"{b[k]['index_seconds']:.1f} s" if "index_seconds" in b.get(k, {}) else "—")
-    row("build peak RSS, all processes (largest one)",
-        lambda k: f"{_bytes(b[k]['peak_tree'])} ({_bytes(b[k]['peak_largest'])})" if k in b else unbuilt)
-    row("index size on disk", lambda k: _bytes(b[k]["size"]) if k in b else unbuilt)
-    row("documents indexed", lambda k: f"{b[k]['documents']:,}" if k in b else unbuilt)
-    row("search p50 / p95 / p99, result cache cold", lambda k: _lat(s.get(k)))
-    row("mean CPU per search", lambda k: f"{_ms(s[k]['cpu_mean'])} ms" if k in s else "—")
-    row("mean matches per query", lambda k: f"{s[k]['mean_total']:.0f}" if k in s else "—")
-    u = result["update"]
-    lines += ["",
-              f"- one-bulletin update: **{u['wall']:.2f} s** wall ({u['cpu']:.2f} s CPU, {u['mode']}, "
-              f"{u['updated']} updated)",
-              f"- search with the result cache warm: {_lat(s.get('ours_warm'))}"]
-    if "fts5" in s:
-        builds = (f"; full build {_ratio(b['ours']['wall'], b['fts5']['wall']):.1f}× (CPU "
-                  f"{_ratio(b['ours']['cpu'], b['fts5']['cpu']):.1f}×)") if "ours" in b and "fts5" in b else ""
-        lines.append(f"- Boletines / FTS5 (cold): p50 {_ratio(s['ours']['p50'], s['fts5']['p50']):.2f}×, "
-                     f"p95 {_ratio(s['ours']['p95'], s['fts5']['p95']):.2f}×; mean CPU per search "
-                     f"{_ratio(s['ours']['cpu_mean'], s['fts5']['cpu_mean']):.1f}×{builds}")
-    if "whoosh" in s:
-        lines.append(f"- default Whoosh / Boletines (cold): p50 {_ratio(s['whoosh']['p50'], s['ours']['p50']):.1f}×, "
-                     f"p95 {_ratio(s['whoosh']['p95'], s['ours']['p95']):.1f}×; mean CPU per search "
-                     f"{_ratio(s['whoosh']['cpu_mean'], s['ours']['cpu_mean']):.1f}×")
-    w = result.get("web")
-    if w:
-        cpu = f", server CPU {w['server_cpu']:.1f} s" if w.get("server_cpu") is not None else ""
-        lines.append(f"- web (`boletines serve`, {w['clients']} keep-alive clients, warm): **{w['rps']:.0f} req/s**, "
-                     f"latency {_lat(w)} over {w['requests']} requests in {w['seconds']:.1f} s, "
-                     f"{w['errors']} errors{cpu}")
-    slow = ", ".join(f"{x['query']} {_ms(x['ms'])} ms" for x in s["ours"]["slowest"])
-    lines.append(f"- slowest cold searches (Boletines): {slow}")
-    lines += ["", "| target | measured | result |", "|---|---|---|"]
-    lines += [f"| {t} | {m} | {'PASS' if ok else 'MISS'} |" for t, m, ok in targets(result)]
-    return "\n".join(lines) + "\n"
-
+# --- report (bench/report.py) ----------------------------------------------------------------
 
 def machine_line() -> str:
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
@@ -387,7 +274,19 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--web-seconds", type=float, default=10.0, help="0 skips the web test [10]")
-    parser.add_argument("--web-requests", type=int, default=2000)
+    parser.add_argument("--web-requests", type=int, default=2000, help="at most this many warm web requests [2000]")
+    parser.add_argument("--common", type=int, default=800,
+                        help="distinct common-word queries: searched in process, sent once each by the cold "
+                             "web phase, the first --oneshot of them run by the CLI; 0 skips them [800]")
+    parser.add_argument("--common-rounds", type=int, default=1, help="passes over the common-word set [1]")
+    parser.add_argument("--known-items", type=Path, default=None,
+                        help="known-item queries for the dev corpus [<shared>/eval/known-item-dev.tsv]")
+    parser.add_argument("--cold-web", action=argparse.BooleanOptionalAction, default=True,
+                        help="the cold web phase before the warm one [on]")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="`serve --workers` for the web phases [what `boletines serve` starts by default]")
+    parser.add_argument("--oneshot", type=int, default=20,
+                        help="one-shot CLI searches, a fresh process each; 0 skips them [20]")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="where results are written")
     args = parser.parse_args(argv)
     args.keep = args.keep or args.reuse_indexes  # never delete the indexes being reused
@@ -424,6 +323,9 @@ def main(argv=None) -> int:
         print(f"Benchmark skipped: no shared corpus at {where} (pass --shared DIR).", file=sys.stderr)
         return 0
     queries = load_queries(args.queries)
+    common = common_queries(args.common, args.seed) if args.common > 0 else "--common 0"
+    known_file = args.known_items or shared / "eval" / "known-item-dev.tsv"
+    known = known_item_queries(known_file) if known_file.is_file() else f"no {known_file}"
     made_temp = args.workdir is None
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="boletines-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -435,12 +337,14 @@ def main(argv=None) -> int:
                 work.mkdir(exist_ok=True)
                 corpus = corpora.copy_corpus(shared / "corpus", work / "corpus")
                 label = "dev corpus"
+                sets = {"page": queries, "common": common, "known": known}
             else:
                 work = workdir / f"scale-{args.docs}"
                 work.mkdir(exist_ok=True)
                 corpus = _scale_corpus(shared, work, args)
                 label = f"scale corpus ({args.docs:,} generated bulletins)"
-            result = bench_corpus(label, corpus, work, queries, args)
+                sets = {"page": queries, "common": common, "known": "its queries name dev-corpus bulletins"}
+            result = bench_corpus(label, corpus, work, sets, args, kind=name)
             results.append(result)
             print(markdown(result, machine_line()), flush=True)
     finally:
