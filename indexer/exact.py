@@ -25,11 +25,12 @@ class Unsupported(Exception):
     """A node the NumPy scorer does not model: the caller falls back to Whoosh."""
 
 
-def score_candidates(weights, searcher, q: wq.Query, candidates: list[int], wanted: int, docs_of, most_of,
-                     dates, known_docs=lambda q: None) -> list[tuple[int, float]] | None:
+def score_candidates(weights, positions, searcher, q: wq.Query, candidates: list[int], wanted: int, docs_of,
+                     most_of, dates, known_docs=lambda q: None) -> list[tuple[int, float]] | None:
     """(docnum, score) of the `wanted` best `candidates` by `q`'s exact score, best first (ties by
     document number, as Whoosh orders them); None when `q` holds a node only Whoosh can score.
 
+    `weights` and `positions` are the generation's caches of term weights and decoded position lists;
     `docs_of(query)` is the set of documents a clause of `MostWords` matches; `most_of(most_words)` the
     number of clauses a bulletin needs; `dates` the YYYYMMDD date of each document (0 when undated);
     `known_docs(phrase)` the phrase's documents when already known (else None: only the candidates
@@ -39,7 +40,7 @@ def score_candidates(weights, searcher, q: wq.Query, candidates: list[int], want
         return []
     docs = np.asarray(candidates, dtype=np.int64)
     try:
-        scores, matched = _node(q, _Context(weights, searcher, docs, docs_of, most_of, dates, known_docs))
+        scores, matched = _node(q, _Context(weights, positions, searcher, docs, docs_of, most_of, dates, known_docs))
     except Unsupported:
         return None
     keep = np.flatnonzero(matched)
@@ -48,8 +49,8 @@ def score_candidates(weights, searcher, q: wq.Query, candidates: list[int], want
 
 
 class _Context:
-    def __init__(self, weights, searcher, docs, docs_of, most_of, dates, known_docs):
-        self.weights, self.searcher, self.docs = weights, searcher, docs
+    def __init__(self, weights, positions, searcher, docs, docs_of, most_of, dates, known_docs):
+        self.weights, self.positions, self.searcher, self.docs = weights, positions, searcher, docs
         self.docs_of, self.most_of, self.dates, self.known_docs = docs_of, most_of, dates, known_docs
 
     def member(self, found) -> np.ndarray:
@@ -64,11 +65,13 @@ class _Context:
         known = self.known_docs(phrase)
         if known is not None:
             return known
-        found: set[int] = set()
-        docnums = [int(d) for d in self.docs]
-        for leaf, offset in self.searcher.leaf_searchers():
-            found.update(d + offset for d in PhraseAt(phrase, docnums).matcher(leaf).all_ids())
-        return found
+        found = self.positions.phrase_at(self.searcher.reader(), phrase.fieldname, list(phrase.words),
+                                         phrase.slop, np.sort(self.docs))
+        if found is None:  # postings in a format only Whoosh reads
+            docnums = [int(d) for d in self.docs]
+            found = [d + offset for leaf, offset in self.searcher.leaf_searchers()
+                     for d in PhraseAt(phrase, docnums).matcher(leaf).all_ids()]
+        return set(found)
 
     def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids, w = self.weights.weights(self.searcher, field, text)

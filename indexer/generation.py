@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from . import ranking, store, suggest, typos
+from . import postings, ranking, store, suggest, typos
 from .facets import FacetData
 
 DOCSET_CACHE_SIZE = 4096
@@ -26,6 +26,7 @@ class Generation:
         with self.index.searcher() as searcher:
             self.facets = FacetData(searcher.reader())
             self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
+        self.positions = postings.PositionLists()  # decoded position lists of common words (exact scoring)
         # The autocomplete vocabulary and the typo index take a second or two each: build them before the
         # first keystroke or misspelt query needs them.
         self.warming = threading.Thread(target=self._warm_vocabulary, daemon=True)

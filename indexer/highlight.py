@@ -22,14 +22,16 @@ _BLANK = re.compile(r"\s")
 
 
 def _accent_classes() -> dict[str, str]:
-    """For each ASCII letter, a regex class of the letters that fold to it ("a" → "[aáàâä…]")."""
-    variants: dict[str, set[str]] = {}
-    for code in range(0x80, 0x250):
+    """For each ASCII letter, a regex class of the letters that fold to it, in both cases
+    ("a" → "[AaÀàÁá…]"). Explicit cases instead of re.IGNORECASE, and Latin-1 letters only (every
+    letter of Spanish), so each class is a 256-bit map: a query's pattern compiles many times faster."""
+    variants: dict[str, set[str]] = {chr(c): {chr(c), chr(c).upper()} for c in range(ord("a"), ord("z") + 1)}
+    for code in range(0xC0, 0x100):
         char = chr(code)
         folded = unidecode(char).lower()
-        if len(folded) == 1 and folded.isalpha() and char.isalpha():
-            variants.setdefault(folded, set()).add(char.lower())
-    return {letter: "[" + letter + "".join(sorted(chars)) + "]" for letter, chars in variants.items()}
+        if len(folded) == 1 and folded in variants and char.isalpha():
+            variants[folded].update(c for c in (char.lower(), char.upper()) if len(c) == 1 and ord(c) < 0x100)
+    return {letter: "[" + "".join(sorted(chars)) + "]" for letter, chars in variants.items()}
 
 
 _CLASSES = _accent_classes()
@@ -60,9 +62,9 @@ def _candidate_pattern(words: tuple[str, ...], stems: tuple[str, ...]) -> re.Pat
     # once instead of trying each alternative at each word: half the time over a 50 KB transcript.
     firsts = {_CLASSES.get(w[0], "[" + re.escape(w[0]) + "]")[1:-1] for w in words}
     if "z" in stems:  # its alternative starts with [zcZC]
-        firsts.add("zc")
+        firsts.add("zcZC")
     return re.compile(r"(?=[" + "".join(sorted(firsts)) + r"])\b(?:" + "|".join(sorted(prefixes, key=len, reverse=True))
-                      + r")\w*", re.IGNORECASE)
+                      + r")\w*")
 
 
 def _matches(text: str, terms: HighlightTerms, start: int = 0, end: int | None = None) -> list[tuple[int, int, object]]:

@@ -10,7 +10,9 @@ copies whole blocks into NumPy arrays.
 from __future__ import annotations
 
 import pickle
+import threading
 from bisect import bisect_left
+from collections import OrderedDict
 from itertools import accumulate
 
 import numpy as np
@@ -88,6 +90,7 @@ def phrase_docs(reader, field: str, words: list[str], slop: int = 1) -> list[int
     for leaf, offset in reader.leaf_readers():
         if any((field, word) not in leaf for word in words):
             continue
+        common = None
         matchers = []
         for word in words:
             matcher = leaf.postings(field, word)
@@ -98,27 +101,90 @@ def phrase_docs(reader, field: str, words: list[str], slop: int = 1) -> list[int
         # rarest word first: the others only decode the blocks that can hold its documents
         order = sorted(range(len(words)), key=lambda t: leaf.doc_frequency(field, words[t]))
         lists: list = [None] * len(words)
-        common = None
         for t in order:
             lists[t] = _read_ids_values(matchers[t], common)
             common = lists[t][0] if common is None else np.intersect1d(common, lists[t][0], assume_unique=True)
         if leaf.has_deletions():  # deleted documents are still in the postings of their segment
             common = common[~np.isin(common, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))]
-        where = [np.searchsorted(ids, common).tolist() for ids, _ in lists]
-        steps = range(1, slop + 1)
-        for k, doc in enumerate(common.tolist()):
-            reach = _positions(lists[0][1][where[0][k]])
-            for t in range(1, len(lists)):
-                here = _positions(lists[t][1][where[t][k]])
-                if slop == 1:
-                    reach = {p + 1 for p in reach} & here
-                else:
-                    reach = {q for q in here if any(q - d in reach for d in steps)}
-                if not reach:
-                    break
-            if reach:
-                found.append(doc + offset)
+        found.extend(doc + offset for doc in _holding_phrase(lists, common, slop))
     return found
+
+
+def _holding_phrase(lists, docs: np.ndarray, slop: int):
+    """Those of `docs` (held by every list) where the lists' words follow each other within `slop`."""
+    where = [np.searchsorted(ids, docs).tolist() for ids, _ in lists]
+    steps = range(1, slop + 1)
+    for k, doc in enumerate(docs.tolist()):
+        reach = _positions(lists[0][1][where[0][k]])
+        for t in range(1, len(lists)):
+            here = _positions(lists[t][1][where[t][k]])
+            if slop == 1:
+                reach = {p + 1 for p in reach} & here
+            else:
+                reach = {q for q in here if any(q - d in reach for d in steps)}
+            if not reach:
+                break
+        if reach:
+            yield doc
+
+
+class PositionLists:
+    """Per-generation cache of whole decoded posting lists with their word positions, bounded in bytes.
+
+    Checking whether a page's 50 candidates hold a pair of words side by side decodes (zlib, then
+    pickle) every posting block that holds one of them, about as much work as reading the whole list;
+    common words come back in query after query, so their decoded lists are kept.
+    """
+
+    def __init__(self, budget: int = 96 * 1024 * 1024):
+        self.budget = budget
+        self.used = 0
+        self._lists: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, reader, field: str, word: str):
+        """(global document numbers, raw position values) of a term; None when a segment's postings are
+        not in the block format read here."""
+        key = (field, word)
+        with self._lock:
+            cached = self._lists.get(key)
+            if cached is not None:
+                self._lists.move_to_end(key)
+                return cached
+        ids_parts, values = [], []
+        for leaf, offset in reader.leaf_readers():
+            if (field, word) not in leaf:
+                continue
+            matcher = leaf.postings(field, word)
+            blocks = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+            if not isinstance(blocks, W3LeafMatcher):
+                return None
+            ids, vals = _read_ids_values(blocks)
+            if leaf.has_deletions():
+                keep = ~np.isin(ids, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))
+                ids, vals = ids[keep], [v for v, k in zip(vals, keep) if k]
+            ids_parts.append(ids + offset)
+            values.extend(vals)
+        found = (np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64), values)
+        size = found[0].nbytes + sum(len(v) for v in values)
+        with self._lock:
+            if size <= self.budget // 4:  # one huge list must not push every other out
+                self._lists[key] = found
+                self.used += size
+                while self.used > self.budget:
+                    _, (old_ids, old_values) = self._lists.popitem(last=False)
+                    self.used -= old_ids.nbytes + sum(len(v) for v in old_values)
+        return found
+
+    def phrase_at(self, reader, field: str, words: list[str], slop: int, docs: np.ndarray) -> set[int] | None:
+        """Those of `docs` (sorted global numbers) holding the phrase, by Whoosh's rule (see `phrase_docs`)."""
+        lists = [self.get(reader, field, word) for word in words]
+        if any(found is None for found in lists):
+            return None
+        common = np.asarray(docs, dtype=np.int64)
+        for ids, _ in lists:
+            common = common[np.isin(common, ids)]
+        return set(_holding_phrase(lists, common, slop))
 
 
 def _read_ids_values(m: W3LeafMatcher, wanted: np.ndarray | None = None) -> tuple[np.ndarray, list[bytes]]:

@@ -49,9 +49,16 @@ def _without_title(body: str, title: str) -> str:
     words = title.split()
     if len(" ".join(words)) < 12:
         return body
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    match = re.search(pattern, body[:len(title) * 3 + 600])
-    return body[match.end():] if match else body
+    head = body[:len(title) * 3 + 600]
+    tokens = [(m.group(0), m.end()) for m in _TOKEN.finditer(head)]  # one scan, no pattern per title
+    texts = [t for t, _ in tokens]
+    for i in range(len(texts) - len(words) + 1):
+        if texts[i] == words[0] and texts[i:i + len(words)] == words:
+            return body[tokens[i + len(words) - 1][1]:]
+    return body
+
+
+_TOKEN = re.compile(r"\S+")
 
 
 def _reads_index(method):
@@ -218,7 +225,7 @@ class SearchEngine:
             best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
             docs_of = lambda sub: self._docset(gen, searcher, sub)  # noqa: E731
             most_of = lambda most: self._most_words(gen, searcher, most)[0]  # noqa: E731
-            ranked = exact.score_candidates(gen.weights, searcher, q, best, wanted, docs_of, most_of,
+            ranked = exact.score_candidates(gen.weights, gen.positions, searcher, q, best, wanted, docs_of, most_of,
                                             gen.facets.dates, lambda phrase: gen.recall(("docs", repr(phrase))))
             if ranked is None:  # a query node only Whoosh knows how to score
                 focused = ranking.restrict(q, best, docs_of, most_of)
