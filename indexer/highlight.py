@@ -67,12 +67,13 @@ def _candidate_pattern(words: tuple[str, ...], stems: tuple[str, ...]) -> re.Pat
                       + r")\w*")
 
 
-def _matches(text: str, terms: HighlightTerms, start: int = 0, end: int | None = None) -> list[tuple[int, int, object]]:
+def _matches(text: str, terms: HighlightTerms, start: int = 0, end: int | None = None,
+             pattern: re.Pattern | None = None) -> list[tuple[int, int, object]]:
     """(start, end, key) of every matching word or phrase between `start` and `end`, in order; key is
-    the typed clause it stands for (see `HighlightTerms.groups`)."""
+    the typed clause it stands for (see `HighlightTerms.groups`). `pattern`: `_candidates(terms)`."""
     end = len(text) if end is None else end
     found = _phrase_matches(text, terms, start, end) if terms.phrases else []
-    pattern = _candidates(terms)
+    pattern = pattern or _candidates(terms)
     if pattern is not None:
         verdicts: dict[str, object] = {}  # a transcript repeats its words: judge each once
         for match in pattern.finditer(text, start, end):
@@ -178,6 +179,7 @@ def snippet(text: str, terms: HighlightTerms, size: int = SNIPPET_CHARS) -> Mark
     if not terms:
         return _plain(text, size)
     wanted = terms.group_count
+    pattern = _candidates(terms)
     read, normal = 0, ""  # characters of `text` read so far; what they say with single spaces
     spans: list[tuple[int, int, object]] = []
     best = None
@@ -190,7 +192,7 @@ def snippet(text: str, terms: HighlightTerms, size: int = SNIPPET_CHARS) -> Mark
         begin = len(normal) + 1 if normal else 0
         normal = f"{normal} {piece}" if normal else piece
         last = spans[-1][1] if spans else 0
-        spans += [span for span in _matches(normal, terms, begin, len(normal)) if span[0] >= last]
+        spans += [span for span in _matches(normal, terms, begin, len(normal), pattern) if span[0] >= last]
         best, covered = _best_window(spans, size)
         if best is not None and (covered >= wanted or len(normal) >= SNIPPET_READ):
             break

@@ -118,10 +118,7 @@ def _holding_phrase(lists, docs: np.ndarray, slop: int):
         reach = _positions(lists[0][1][where[0][k]])
         for t in range(1, len(lists)):
             here = _positions(lists[t][1][where[t][k]])
-            if slop == 1:
-                reach = {p + 1 for p in reach} & here
-            else:
-                reach = {q for q in here if any(q - d in reach for d in steps)}
+            reach = {p + d for p in reach for d in steps} & here
             if not reach:
                 break
         if reach:
