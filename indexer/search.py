@@ -261,8 +261,12 @@ class SearchEngine:
         Faster than walking Whoosh's matcher tree in Python, and a term seen in one request is free
         in the next; only phrases and prefixes go through Whoosh matchers (cached as well).
         """
-        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
-            return frozenset().union(*(self._docset(gen, searcher, sub) for sub in q.subqueries))
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)):  # a word's forms and fields: back in the next query
+            key = ("docs", repr(q))
+            docs = gen.recall(key)
+            if docs is None:
+                docs = gen.remember(key, frozenset().union(*(self._docset(gen, searcher, sub) for sub in q.subqueries)))
+            return docs
         if isinstance(q, wq.And):
             sets = sorted((self._docset(gen, searcher, sub) for sub in q.subqueries), key=len)
             return frozenset(sets[0].intersection(*sets[1:])) if sets else frozenset()
