@@ -13,6 +13,7 @@ from . import postings, ranking, store, suggest, typos
 from .facets import FacetData
 
 DOCSET_CACHE_SIZE = 4096
+STORED_CACHE_CHARS = 24_000_000  # text kept decompressed: the bulletins that keep coming up in results
 
 
 class Generation:
@@ -33,6 +34,8 @@ class Generation:
         self.warming.start()
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
+        self._stored: OrderedDict = OrderedDict()  # docnum → stored fields, see `stored`
+        self._stored_chars = 0
         self.lock = threading.Lock()
 
     def _warm_vocabulary(self) -> None:
@@ -57,6 +60,27 @@ class Generation:
             while len(self.docsets) > DOCSET_CACHE_SIZE:
                 self.docsets.popitem(last=False)
         return value
+
+    def stored(self, searcher, docnum: int) -> dict:
+        """A bulletin's stored fields. Whoosh keeps each bulletin's fields zlib-compressed: a 40 KB
+        transcript takes half a millisecond to decompress, on every result page it appears in, and
+        the same bulletins head the results of many searches. So the recent ones are kept, bounded by
+        their text's size. (Treat the dict as read-only: it is shared.)"""
+        with self.lock:
+            fields = self._stored.get(docnum)
+            if fields is not None:
+                self._stored.move_to_end(docnum)
+                return fields
+        fields = searcher.stored_fields(docnum)
+        size = len(fields.get("body") or "") + 200
+        with self.lock:
+            if docnum not in self._stored and size < STORED_CACHE_CHARS // 16:
+                self._stored[docnum] = fields
+                self._stored_chars += size
+                while self._stored_chars > STORED_CACHE_CHARS:
+                    _, old = self._stored.popitem(last=False)
+                    self._stored_chars -= len(old.get("body") or "") + 200
+        return fields
 
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)

@@ -162,7 +162,7 @@ class SearchEngine:
         partial, missing = self._partial(gen, searcher, q, parsed, [docnum for docnum, _ in page])
         hits = []
         for (docnum, score), lacks in zip(page, missing):
-            stored = searcher.stored_fields(docnum)
+            stored = gen.stored(searcher, docnum)
             hits.append(self._hit(stored, score, terms))
             hits[-1]["missing"] = lacks
             hits[-1]["distinction"] = self._distinction(gen, searcher, docnum, stored)
