@@ -50,15 +50,17 @@ def _without_title(body: str, title: str) -> str:
     if len(" ".join(words)) < 12:
         return body
     head = body[:len(title) * 3 + 600]
-    tokens = [(m.group(0), m.end()) for m in _TOKEN.finditer(head)]  # one scan, no pattern per title
-    texts = [t for t, _ in tokens]
-    for i in range(len(texts) - len(words) + 1):
-        if texts[i] == words[0] and texts[i:i + len(words)] == words:
-            return body[tokens[i + len(words) - 1][1]:]
+    start = head.find(words[0])
+    while start >= 0:
+        if start == 0 or head[start - 1].isspace():
+            tokens = head[start:].split(maxsplit=len(words))
+            if tokens[:len(words)] == words:  # the headline's words in order, any spacing between them
+                end = start
+                for word in words:
+                    end = head.index(word, end) + len(word)
+                return body[end:]
+        start = head.find(words[0], start + 1)
     return body
-
-
-_TOKEN = re.compile(r"\S+")
 
 
 def _reads_index(method):
