@@ -69,3 +69,48 @@ def test_snippet_shows_the_phrase_rather_than_its_words_apart():
 def test_compound_number_is_marked_whole_and_never_a_bare_number():
     html = str(highlight("COVID-19 en 19 estados", highlight_terms(parse("covid-19"))))
     assert html == "<mark>COVID-19</mark> en 19 estados"
+
+
+def _long_text(head: str, filler_words: int, tail: str) -> str:
+    filler = " ".join(["informe semanal de actividades en la región"] * (filler_words // 7))
+    return f"{head} {filler} {tail}"
+
+
+def test_snippet_prefers_a_passage_with_every_typed_word_to_many_of_one():
+    text = _long_text("Dengue, dengue y más dengue en la costa; el dengue sigue.", 2000,
+                      "En la sierra hubo dengue y también influenza estacional.")
+    out = str(snippet(text, highlight_terms(parse("dengue influenza"))))
+    assert "<mark>influenza</mark>" in out and "sierra" in out
+
+
+def test_snippet_of_a_long_text_stops_reading_once_every_word_is_shown(monkeypatch):
+    import indexer.highlight as module
+
+    text = _long_text("La jornada de vacunación contra la influenza empezó hoy.", 20000, "influenza y vacunación")
+    assert len(text) > 10 * module.SNIPPET_CHUNK
+    read = []
+    real = module._matches
+    monkeypatch.setattr(module, "_matches", lambda t, terms, start=0, end=None, pattern=None:
+                        read.append((start, end)) or real(t, terms, start, end, pattern))
+    out = str(snippet(text, highlight_terms(parse("vacunacion influenza"))))
+    assert "<mark>vacunación</mark>" in out and "<mark>influenza</mark>" in out
+    assert len(read) == 1  # the first chunk showed both words: the rest was never scanned
+
+
+def test_snippet_of_a_long_text_settles_after_its_reading_budget(monkeypatch):
+    import indexer.highlight as module
+
+    text = _long_text("Campaña contra el dengue.", 30000, "dengue e influenza juntos al final")
+    read = []
+    real = module._matches
+    monkeypatch.setattr(module, "_matches", lambda t, terms, start=0, end=None, pattern=None:
+                        read.append(end) or real(t, terms, start, end, pattern))
+    out = str(snippet(text, highlight_terms(parse("dengue influenza"))))
+    assert "<mark>dengue</mark>" in out and out.endswith("…")
+    assert max(read) < module.SNIPPET_READ + module.SNIPPET_CHUNK + 100  # never the whole 200 KB
+
+
+def test_snippet_never_marks_a_word_twice_across_chunks():
+    text = _long_text("", 800, "") + " salud pública " * 400
+    out = str(snippet(text, highlight_terms(parse('"salud pública"'))))
+    assert "<mark><mark>" not in out and out.count("<mark>") == out.count("</mark>")
