@@ -19,6 +19,7 @@ SNIPPET_CHUNK = 4000  # characters read at a time (see `snippet`)
 SNIPPET_READ = 32000  # characters read before settling for the best passage found so far
 _WORD = re.compile(r"\w+")
 _BLANK = re.compile(r"\s")
+_BLANKS = re.compile(r"\s+")
 
 
 def _accent_classes() -> dict[str, str]:
@@ -147,15 +148,17 @@ def _phrase_matches(text: str, terms: HighlightTerms, start: int, end: int) -> l
     return found
 
 
-def _render(text: str, spans: list[tuple[int, int, str]], start: int, end: int) -> Markup:
+def _render(text: str, spans: list[tuple[int, int, str]], start: int, end: int, squeeze: bool = False) -> Markup:
+    """text[start:end] escaped, the spans inside it marked; `squeeze`: runs of blanks shown as one space."""
+    tidy = (lambda piece: _BLANKS.sub(" ", piece)) if squeeze else (lambda piece: piece)  # noqa: E731
     out, cursor = [], start
     for s, e, _ in spans:
         if s < start or e > end:
             continue
-        out.append(escape(text[cursor:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out.append(escape(tidy(text[cursor:s])))
+        out.append(Markup("<mark>") + escape(tidy(text[s:e])) + Markup("</mark>"))
         cursor = e
-    out.append(escape(text[cursor:end]))
+    out.append(escape(tidy(text[cursor:end])))
     return Markup("").join(out)
 
 
@@ -180,29 +183,24 @@ def snippet(text: str, terms: HighlightTerms, size: int = SNIPPET_CHARS) -> Mark
         return _plain(text, size)
     wanted = terms.group_count
     pattern = _candidates(terms)
-    read, normal = 0, ""  # characters of `text` read so far; what they say with single spaces
+    read = 0  # characters of `text` read so far
     spans: list[tuple[int, int, object]] = []
-    best = None
+    windows = _Windows(spans, size)
     while read < len(text):
         stop = _chunk_end(text, read + SNIPPET_CHUNK)
-        piece = " ".join(text[read:stop].split())
-        read = stop
-        if not piece:
-            continue
-        begin = len(normal) + 1 if normal else 0
-        normal = f"{normal} {piece}" if normal else piece
         last = spans[-1][1] if spans else 0
-        spans += [span for span in _matches(normal, terms, begin, len(normal), pattern) if span[0] >= last]
-        best, covered = _best_window(spans, size)
-        if best is not None and (covered >= wanted or len(normal) >= SNIPPET_READ):
+        spans += [span for span in _matches(text, terms, read, stop, pattern) if span[0] >= last]
+        read = stop
+        windows.update()
+        if windows.best is not None and (windows.covered >= wanted or read >= SNIPPET_READ):
             break
-    if best is None:
+    if windows.best is None:
         return _plain(text, size)
-    start = max(0, spans[best][0] - size // 4)
-    start, end, _ = _cut(normal, start, size)
-    rendered = _render(normal, spans, start, end)
+    start = max(0, spans[windows.best][0] - size // 4)
+    start, end, _ = _cut(text, start, size)
+    rendered = _render(text, spans, start, end, squeeze=True)
     prefix = Markup("… ") if start > 0 else Markup("")
-    suffix = Markup(" …") if end < len(normal) or read < len(text) else Markup("")
+    suffix = Markup(" …") if end < len(text.rstrip()) else Markup("")
     return prefix + rendered + suffix
 
 
@@ -214,18 +212,34 @@ def _plain(text: str, size: int) -> Markup:
     return escape(cut) + (Markup(" …") if more and cut else Markup(""))
 
 
-def _best_window(spans: list[tuple[int, int, object]], size: int) -> tuple[int | None, int]:
-    """(index of the span that starts the best window of `size` characters, typed words it shows)."""
-    best, best_score = None, (0, 0)
-    right = 0
-    for left in range(len(spans)):
-        right = max(right, left)
-        while right < len(spans) and spans[right][1] - spans[left][0] <= size:
-            right += 1
-        score = (len({k for _, _, k in spans[left:right]}), right - left)
-        if score > best_score:
-            best, best_score = left, score
-    return best, best_score[0]
+class _Windows:
+    """The best window of `size` characters over a growing list of spans: most different typed
+    words, then most marks. A window that the next span can no longer reach is final, so each update
+    only looks at the windows still open and those the new spans started."""
+
+    def __init__(self, spans: list, size: int):
+        self.spans, self.size = spans, size
+        self.best: int | None = None
+        self.score = (0, 0)
+        self.first_open = 0
+
+    @property
+    def covered(self) -> int:
+        return self.score[0]
+
+    def update(self) -> None:
+        spans, size = self.spans, self.size
+        right = self.first_open
+        self.first_open = len(spans)
+        for left in range(right, len(spans)):
+            right = max(right, left)
+            while right < len(spans) and spans[right][1] - spans[left][0] <= size:
+                right += 1
+            if right == len(spans) and self.first_open == len(spans):
+                self.first_open = left  # a later chunk may still add to this window
+            score = (len({k for _, _, k in spans[left:right]}), right - left)
+            if score > self.score:
+                self.best, self.score = left, score
 
 
 def _chunk_end(text: str, end: int) -> int:
@@ -237,12 +251,14 @@ def _chunk_end(text: str, end: int) -> int:
 
 
 def _cut(text: str, start: int, size: int) -> tuple[int, int, str]:
-    """Move the window edges to word boundaries."""
+    """Move the window edges to word boundaries (any blank)."""
     if start > 0:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < start + 30 else start
+        blank = _BLANK.search(text, start, start + 30)
+        start = blank.end() if blank else start
+        while start < len(text) and text[start].isspace():
+            start += 1
     end = min(len(text), start + size)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start else end
+    if end < len(text) and not text[end].isspace():
+        last = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+        end = last if last > start else end
     return start, end, text[start:end]
