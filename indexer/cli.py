@@ -66,9 +66,12 @@ def _guard(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from .build import WouldLoseBulletins
-        from .search import SearchError
+        from .request import SearchError
         from .store import IndexBusy, IndexDamaged, NoIndex
+
+        # only a build or update refuses to lose bulletins: a search need not import the build stage for it
+        build = sys.modules.get(f"{__package__}.build")
+        refused = (build.WouldLoseBulletins,) if build else ()
 
         try:
             return func(*args, **kwargs)
@@ -76,7 +79,7 @@ def _guard(func):
             raise
         except IndexDamaged as exc:
             raise Damaged(str(exc))
-        except (NoIndex, IndexBusy, WouldLoseBulletins, SearchError) as exc:
+        except (NoIndex, IndexBusy, SearchError, *refused) as exc:
             raise Failure(str(exc))
         except OSError as exc:
             raise Failure(system_error(exc))
@@ -230,13 +233,13 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
     if export_all:
         from .export import Export, bulletin_link
 
-        rows = Export(engine_for(config.index_dir(index)), request, bulletin_link(base_url))
+        rows = Export(engine_for(config.index_dir(index), warm=False), request, bulletin_link(base_url))
         for chunk in rows.chunks(fmt):
             click.echo(chunk, nl=False)
         if rows.notice():
             click.echo(rows.notice(), err=True)
         return
-    response = engine_for(config.index_dir(index)).search(request)
+    response = engine_for(config.index_dir(index), warm=False).search(request)  # one query: no warm-up
     if as_json:
         click.echo(_json(response))
         return
