@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -69,26 +68,27 @@ def _guard(func):
         from .request import SearchError
         from .store import IndexBusy, IndexDamaged, NoIndex
 
-        # only a build or update refuses to lose bulletins: a search need not import the build stage for it
-        build = sys.modules.get(f"{__package__}.build")
-        refused = (build.WouldLoseBulletins,) if build else ()
-
         try:
             return func(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except IndexDamaged as exc:
             raise Damaged(str(exc))
-        except (NoIndex, IndexBusy, SearchError, *refused) as exc:
+        except (NoIndex, IndexBusy, SearchError) as exc:
             raise Failure(str(exc))
         except OSError as exc:
             raise Failure(system_error(exc))
-        except sqlite3.OperationalError as exc:  # the manifest database says it first when the disk fills
-            raise Failure(system_error(OSError(errno.ENOSPC, str(exc))) if "full" in str(exc)
-                          else f"Error del sistema: {exc}")
         except KeyboardInterrupt:
             raise Failure("Interrumpido.")
         except Exception as exc:  # the last line of defence: one sentence, not a stack trace
+            # classes of modules a search never imports (the build stage, the manifest's database)
+            build, sqlite3 = sys.modules.get(f"{__package__}.build"), sys.modules.get("sqlite3")
+            if build is not None and isinstance(exc, build.WouldLoseBulletins):
+                raise Failure(str(exc))
+            if sqlite3 is not None and isinstance(exc, sqlite3.OperationalError):
+                # the manifest database says it first when the disk fills
+                raise Failure(system_error(OSError(errno.ENOSPC, str(exc))) if "full" in str(exc)
+                              else f"Error del sistema: {exc}")
             if os.environ.get("BOLETINES_DEBUG"):
                 raise
             raise Failure(f"Error inesperado: {type(exc).__name__}: {exc}")
