@@ -10,6 +10,7 @@ engine then computes the same data from the index, as it did before the file exi
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import zipfile
@@ -107,17 +108,18 @@ def _term_places(leaf, term, offset: int, lengths=None, wanted=None):
         matcher.next()
 
 
-def same_title_counts(reader, lengths: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(counts, signatures): for every document, how many live bulletins share its title by
+def same_title_counts(reader, lengths: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(counts, signatures, word counts): for every document, how many live bulletins share its title by
     `distinguish.shared_title_count`'s rule (its title words, the shortest term at each place, in
     order, each within the largest gap between them, in a title just as long), and the digest of
-    its words. Read from the title postings in one pass instead of one phrase search per bulletin;
+    its words and how many distinct words it has. Read from the title postings in one pass instead of one phrase search per bulletin;
     0 for deleted documents and titles without words."""
     count = reader.doc_count_all()
     if lengths is None:
         lengths = field_lengths(reader, "title")
     counts = np.zeros(count, dtype=np.int32)
     signatures = np.zeros(count, dtype=np.int64)
+    words_n = np.zeros(count, dtype=np.int32)
     where: dict[tuple, dict[int, frozenset]] = {}  # (title length, term) → document → its places
     places = title_places(reader, lengths, where)
     memo: dict[tuple, int] = {}
@@ -129,7 +131,8 @@ def same_title_counts(reader, lengths: np.ndarray | None = None) -> tuple[np.nda
             found = memo[key] = _phrase_count(where, key[2], words, slop)
         counts[doc] = found
         signatures[doc] = _signature(words, slop)
-    return counts, signatures
+        words_n[doc] = len(set(words))
+    return counts, signatures, words_n
 
 
 def _matches(spots: list, slop: int) -> bool:
@@ -158,80 +161,111 @@ def _phrase_count(where: dict, length: int, words: tuple, slop: int) -> int:
                and _matches([found[doc] for found in lists], slop))
 
 
-def _title_map(title: str) -> dict[int, str]:
-    """Place → shortest term of a stored title, as `distinguish.shared_title_count` analyzes it."""
-    mine: dict[int, str] = {}
-    for term, spots in bulletin_analyzer().term_positions(title or "").items():
-        for place in spots:
-            if place not in mine or len(term) < len(mine[place]):
-                mine[place] = term
-    return mine
+def _update_same_title(reader, old_reader, old: "Derived", lengths: np.ndarray, live: np.ndarray,
+                       moved: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Same-title counts, signatures and word counts after an update, from the previous generation's:
+    only bulletins whose title can match a removed or added bulletin's title are recounted.
 
-
-def _update_same_title(reader, old_reader, old: "Derived", lengths: np.ndarray, moved: dict[int, int]):
-    """Same-title counts and signatures after an update, from the previous generation's: only
-    bulletins whose title can match a removed or added bulletin's title are recounted.
-
-    `moved`: old → new document number of every bulletin live in both generations (its segment was
+    `moved`: (old, new) document numbers of every bulletin live in both generations (its segment was
     kept). Each other bulletin live before is removed, each other live now is added (a merged
     segment's bulletins are both, and cancel out).
     """
     count = reader.doc_count_all()
     counts = np.zeros(count, dtype=np.int32)
     signatures = np.zeros(count, dtype=np.int64)
-    old_ids = np.fromiter(moved, dtype=np.int64, count=len(moved))
-    new_ids = np.fromiter(moved.values(), dtype=np.int64, count=len(moved))
+    words_n = np.zeros(count, dtype=np.int32)
+    old_ids, new_ids = moved
     counts[new_ids] = old.same_title[old_ids]
     signatures[new_ids] = old.arrays["title_sig"][old_ids]
-    kept = set(new_ids.tolist())
-    removed = [d for d in np.flatnonzero(old.live).tolist() if d not in moved]
-    added = [d for d in range(count) if not reader.is_deleted(d) and d not in kept]
-    old_lengths = old.lengths("title")
-    changed = []  # (+1 or -1, place map, title length)
-    for sign, source, docs, sizes in ((-1, old_reader, removed, old_lengths), (1, reader, added, lengths)):
-        for doc in docs:
-            mine = _title_map((source.stored_fields(doc) or {}).get("title") or "")
-            if mine:
-                changed.append((sign, doc, mine, int(sizes[doc])))
-    if not changed:
-        return counts, signatures
-    terms = {term for _, _, mine, _ in changed for term in mine.values()}
-    wanted = {length for *_, length in changed}
-    where: dict[tuple, dict[int, frozenset]] = {}  # (length, term) → live document now → places
-    for leaf, offset in reader.leaf_readers():
-        for term in terms:
-            if ("title", term) in leaf:
-                for doc, spots in _term_places(leaf, term, offset, lengths=lengths, wanted=wanted):
-                    where.setdefault((int(lengths[doc]), term), {})[doc] = frozenset(spots)
-    for sign, doc, mine, length in changed:
-        if sign > 0:  # a new bulletin: counted in full among the bulletins of its title length
-            words, slop = _words(mine)
-            counts[doc] = _phrase_count(where, length, words, slop)
-            signatures[doc] = _signature(words, slop)
-    # kept bulletins whose title words are all among the changed titles' terms: recount the changes
-    found: dict[int, dict[int, str]] = {}
-    for (length, term), docs in where.items():
-        for doc, spots in docs.items():
-            if doc in kept:
-                mine = found.setdefault(doc, {})
-                for place in spots:
-                    held = mine.get(place)
-                    if held is None or (len(term), term) < (len(held), held):
-                        mine[place] = term
-    for doc, mine in found.items():
-        words, slop = _words(mine)
-        if _signature(words, slop) != signatures[doc]:
-            continue  # some title word of its own is in no changed title: no change can match it
-        length = int(lengths[doc])
-        for sign, _, theirs, their_length in changed:
-            if their_length != length:
+    words_n[new_ids] = old.arrays["title_words"][old_ids]
+    stays = np.zeros(len(old.live), dtype=bool)
+    stays[old_ids] = True
+    kept = np.zeros(count, dtype=bool)
+    kept[new_ids] = True
+    changed = []  # (+1 added or -1 removed, document, title length, words, slop, signature, term → places)
+    for sign, source, docs, sizes in ((-1, old_reader, np.flatnonzero(old.live & ~stays), old.lengths("title")),
+                                      (1, reader, np.flatnonzero(live & ~kept), lengths)):
+        for doc in docs.tolist():
+            title = (source.stored_fields(doc) or {}).get("title") or ""
+            spots = {term: set(places) for term, places in bulletin_analyzer().term_positions(title).items()}
+            mine = _shortest(spots)
+            if not mine:
                 continue
-            spots: dict[str, set] = {}
-            for place, term in theirs.items():
-                spots.setdefault(term, set()).add(place)
-            if all(word in spots for word in words) and _matches([spots[w] for w in words], slop):
-                counts[doc] += sign
-    return counts, signatures
+            words, slop = _words(mine)
+            changed.append((sign, doc, int(sizes[doc]), words, slop, _signature(words, slop), spots))
+            if sign > 0:
+                signatures[doc], words_n[doc] = changed[-1][5], len(set(words))
+    if not changed:
+        return counts, signatures, words_n
+    wanted = np.array(sorted({c[2] for c in changed}))
+    terms = set().union(*(c[6] for c in changed))
+    ids = {}  # term → live documents now, of a changed title's length, holding it
+    for term in terms:
+        found = postings.term_postings(reader, "title", term)[0]
+        ids[term] = found[np.isin(lengths[found], wanted)]
+    empty = np.empty(0, np.int64)
+    for sign, doc, length, words, slop, signature, _ in changed:
+        if sign < 0:
+            continue
+        # a new bulletin: counted in full; the bulletins with its very words match without reading places
+        holders = functools.reduce(np.intersect1d, [ids.get(w, empty) for w in words])
+        holders = holders[lengths[holders] == length]
+        others = holders[signatures[holders] != signature]
+        places = {w: _places_of(reader, w, others) for w in set(words)} if len(others) else {}
+        counts[doc] = len(holders) - len(others) + sum(
+            1 for d in others.tolist() if _matches([places[w][d] for w in words], slop))
+    for sign, doc, length, words, slop, signature, _ in changed:  # kept bulletins with the very same words
+        counts[kept & (signatures == signature) & (lengths == length)] += sign
+    # other kept bulletins whose words may all be among the changed titles' terms: read their places
+    held = np.bincount(np.concatenate(list(ids.values())), minlength=count) if ids else np.zeros(count, np.int64)
+    candidates = np.flatnonzero(kept & (held > 0) & (held >= words_n))
+    if len(candidates):
+        maps: dict[int, dict[str, set]] = {}
+        for term in terms:
+            for d, found in _places_of(reader, term, candidates[np.isin(candidates, ids[term])]).items():
+                maps.setdefault(d, {})[term] = found
+        for d, theirs in maps.items():
+            words, slop = _words(_shortest(theirs))
+            if _signature(words, slop) != signatures[d]:
+                continue  # some title word of its own is in no changed title: no change can match it
+            for sign, _, length, _, _, signature, spots in changed:
+                if length == lengths[d] and signature != signatures[d] and all(w in spots for w in words) \
+                        and _matches([spots[w] for w in words], slop):
+                    counts[d] += sign
+    return counts, signatures, words_n
+
+
+def _shortest(spots: dict[str, set]) -> dict[int, str]:
+    """Place → the shortest term there (a compound and its first part share a place: the part)."""
+    mine: dict[int, str] = {}
+    for term, places in spots.items():
+        for place in places:
+            held = mine.get(place)
+            if held is None or (len(term), term) < (len(held), held):
+                mine[place] = term
+    return mine
+
+
+def _places_of(reader, term: str, docs: np.ndarray) -> dict[int, set]:
+    """Document → places of `term` in its title, for the (sorted, live) documents `docs` only."""
+    out: dict[int, set] = {}
+    for leaf, offset in reader.leaf_readers():
+        local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
+        if not len(local) or ("title", term) not in leaf:
+            continue
+        matcher = leaf.postings("title", term)
+        blocks = getattr(matcher, "child", matcher)
+        if isinstance(blocks, postings.W3LeafMatcher):
+            ids, values = postings._read_ids_values(blocks, local)
+            for doc, at in zip(local.tolist(), np.searchsorted(ids, local).tolist()):
+                if at < len(ids) and ids[at] == doc:
+                    out[doc + offset] = postings._positions(values[at])
+        else:
+            wanted = set(local.tolist())
+            for doc, places in _term_places(leaf, term, 0):
+                if doc in wanted:
+                    out[doc + offset] = places
+    return out
 
 
 # -- per-document arrays -------------------------------------------------------------------------
@@ -256,7 +290,7 @@ def agency_members(reader) -> tuple[list[str], list[np.ndarray]]:
     if "agency" in reader.indexed_field_names():
         for name in reader.field_terms("agency"):
             names.append(name)
-            members.append(np.fromiter(reader.postings("agency", name).all_ids(), dtype=np.int64))
+            members.append(postings.term_postings(reader, "agency", name)[0])
     return names, members
 
 
@@ -302,25 +336,26 @@ def compute(reader, previous=None) -> dict[str, np.ndarray]:
     if lengths is None:
         lengths = np.zeros(reader.doc_count_all(), dtype=np.float32)
     if old is not None:
-        arrays["same_title"], arrays["title_sig"] = _update_same_title(reader, old_reader, old, lengths,
-                                                                       _moved(reader, old, arrays["live"]))
+        title = _update_same_title(reader, old_reader, old, lengths, arrays["live"], _moved(reader, old, arrays["live"]))
     else:
-        arrays["same_title"], arrays["title_sig"] = same_title_counts(reader, lengths)
+        title = same_title_counts(reader, lengths)
+    arrays["same_title"], arrays["title_sig"], arrays["title_words"] = title
     return arrays
 
 
-def _moved(reader, old: "Derived", live: np.ndarray) -> dict[int, int]:
-    """Old → new document number of the bulletins live in both generations (in kept segments)."""
+def _moved(reader, old: "Derived", live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(old, new) document numbers of the bulletins live in both generations (in kept segments)."""
     starts = _layout(str(old.arrays["key"][0]))
-    moved: dict[int, int] = {}
+    olds, news = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     offset = 0
     for segment, total, _ in _segments(reader):
         start = starts.get(segment)
         if start is not None:
             both = np.flatnonzero(old.live[start:start + total] & live[offset:offset + total])
-            moved.update(zip((both + start).tolist(), (both + offset).tolist()))
+            olds.append(both + start)
+            news.append(both + offset)
         offset += total
-    return moved
+    return np.concatenate(olds), np.concatenate(news)
 
 
 def write(gen_dir: Path, previous: Path | None = None) -> None:
@@ -338,7 +373,7 @@ def write(gen_dir: Path, previous: Path | None = None) -> None:
             try:
                 with whoosh_index.open_dir(str(previous)).reader() as old_reader:
                     old = load(previous, old_reader)
-                    if old is not None and "title_sig" in old.arrays:
+                    if old is not None:
                         arrays = compute(reader, (old_reader, old))
             except (OSError, ValueError, EOFError):  # the previous generation is gone or unreadable
                 arrays = None
@@ -379,7 +414,7 @@ def load(gen_dir: Path, reader) -> Derived | None:
     try:
         if int(arrays["version"][0]) != VERSION or str(arrays["key"][0]) != index_key(reader):
             return None
-        if any(len(arrays[name]) != count for name in ("dates", "live", "same_title", "title_sig")) or \
+        if any(len(arrays[name]) != count for name in ("dates", "live", "same_title", "title_sig", "title_words")) or \
                 any(len(v) != count for k, v in arrays.items() if k.startswith("length_")):
             return None
         offsets, docs = arrays["agency_offsets"], arrays["agency_docs"]
