@@ -95,6 +95,9 @@ def test_built_generation_stores_what_the_index_gives(corpus_and_index):
     stored = _assert_equal_to_index(index)
     counts = sorted(stored.same_title.tolist())
     assert counts.count(3) >= 3 and 2 in counts  # the shared titles were found, not only ones
+    gen = SearchEngine(index).generation()  # as a server worker opens it
+    assert gen.same_title is not None and gen.weights.lengths.keys() == set(derived.LENGTH_FIELDS)
+    assert gen.warming.ident is not None  # a server still warms the vocabulary and typo index up
 
 
 def test_an_update_keeps_derived_data_exact_without_recounting_everything(corpus_and_index, monkeypatch):
