@@ -65,7 +65,7 @@ def title_places(reader, lengths=None, where=None) -> dict[int, dict[int, str]]:
         for term in leaf.field_terms("title"):
             for doc, spots in _term_places(leaf, term, offset):
                 if where is not None:
-                    where.setdefault((int(lengths[doc]), term), {})[doc] = frozenset(spots)
+                    where.setdefault((int(lengths[doc]), term), {})[doc] = tuple(spots)  # smaller than a set
                 mine = places.setdefault(doc, {})
                 for place in spots:
                     held = mine.get(place)
@@ -120,7 +120,7 @@ def same_title_counts(reader, lengths: np.ndarray | None = None) -> tuple[np.nda
     counts = np.zeros(count, dtype=np.int32)
     signatures = np.zeros(count, dtype=np.int64)
     words_n = np.zeros(count, dtype=np.int32)
-    where: dict[tuple, dict[int, frozenset]] = {}  # (title length, term) → document → its places
+    where: dict[tuple, dict[int, tuple]] = {}  # (title length, term) → document → its places
     places = title_places(reader, lengths, where)
     memo: dict[tuple, int] = {}
     for doc, mine in places.items():
@@ -136,12 +136,12 @@ def same_title_counts(reader, lengths: np.ndarray | None = None) -> tuple[np.nda
 
 
 def _matches(spots: list, slop: int) -> bool:
-    """Whether places, one set per word, hold the words in order within `slop` (`postings.phrase_docs`)."""
+    """Whether places, one collection per word, hold the words in order within `slop` (`postings.phrase_docs`)."""
     reach = spots[0]
     steps = range(1, slop + 1)
     for here in spots[1:]:
         if slop == 1:
-            reach = {p + 1 for p in reach} & here
+            reach = {p + 1 for p in reach}.intersection(here)
         else:
             reach = {q for q in here if any(q - d in reach for d in steps)}
         if not reach:
