@@ -284,13 +284,33 @@ def dates(reader) -> np.ndarray:
     return np.fromiter((valid_ymd(column[d]) for d in range(count)), dtype=np.int32, count=count)
 
 
-def agency_members(reader) -> tuple[list[str], list[np.ndarray]]:
-    """Indexed agency names and, for each, its live documents."""
+def agency_members(reader, old: "Derived | None" = None, moved=None) -> tuple[list[str], list[np.ndarray]]:
+    """Indexed agency names and, for each, its live documents. With the previous generation's
+    data and `moved` (see `_moved`), only the segments it did not have are read."""
     names, members = [], []
-    if "agency" in reader.indexed_field_names():
+    if "agency" not in reader.indexed_field_names():
+        return names, members
+    if old is None:
         for name in reader.field_terms("agency"):
             names.append(name)
             members.append(postings.term_postings(reader, "agency", name)[0])
+        return names, members
+    renumber = np.full(len(old.live), -1, dtype=np.int64)  # old document number → new, -1 when not kept
+    renumber[moved[0]] = moved[1]
+    before = {}
+    offsets, docs = old.arrays["agency_offsets"], old.arrays["agency_docs"]
+    for i, name in enumerate(old.arrays["agency_names"].tolist()):
+        kept = renumber[docs[offsets[i]:offsets[i + 1]]]
+        before[name] = kept[kept >= 0]
+    starts = _layout(str(old.arrays["key"][0]))
+    fresh = [(leaf, offset) for (leaf, offset), (segment, _, _) in zip(reader.leaf_readers(), _segments(reader))
+             if segment not in starts]
+    for name in reader.field_terms("agency"):
+        parts = [before.get(name, np.empty(0, np.int64))]
+        parts += [postings.term_postings(leaf, "agency", name)[0] + offset for leaf, offset in fresh
+                  if ("agency", name) in leaf]
+        names.append(name)
+        members.append(np.sort(np.concatenate(parts)))
     return names, members
 
 
@@ -317,7 +337,9 @@ def compute(reader, previous=None) -> dict[str, np.ndarray]:
     """Every derived array of the index `reader` reads. `previous`: (reader, Derived) of the
     generation this one was updated from, whose arrays are reused where its segments are."""
     old_reader, old = previous if previous is not None else (None, None)
-    names, members = agency_members(reader)
+    live = live_docs(reader)
+    moved = _moved(reader, old, live) if old is not None else None
+    names, members = agency_members(reader, old, moved)
     arrays = {
         "version": np.array([VERSION]),
         "key": np.array([index_key(reader)]),
@@ -325,7 +347,7 @@ def compute(reader, previous=None) -> dict[str, np.ndarray]:
         "agency_names": np.array(names, dtype=str),
         "agency_offsets": np.cumsum([0] + [len(m) for m in members], dtype=np.int64),
         "agency_docs": np.concatenate(members).astype(np.int32) if members else np.empty(0, np.int32),
-        "live": live_docs(reader),
+        "live": live,
     }
     fields = set(reader.indexed_field_names())
     for field in LENGTH_FIELDS:
@@ -336,7 +358,7 @@ def compute(reader, previous=None) -> dict[str, np.ndarray]:
     if lengths is None:
         lengths = np.zeros(reader.doc_count_all(), dtype=np.float32)
     if old is not None:
-        title = _update_same_title(reader, old_reader, old, lengths, arrays["live"], _moved(reader, old, arrays["live"]))
+        title = _update_same_title(reader, old_reader, old, lengths, live, moved)
     else:
         title = same_title_counts(reader, lengths)
     arrays["same_title"], arrays["title_sig"], arrays["title_words"] = title
