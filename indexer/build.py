@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
-from . import duplicates, store
+from . import derived, duplicates, store
 from .analysis import fold
 from .document import Metadata, Unreadable, shown_path
 from .extract import extract_metadata
@@ -378,6 +378,7 @@ def build(corpus: Path, index_dir: Path, progress=None, jobs: int | None = None,
             finally:
                 bar.close()
             writer.commit()
+            derived.write(gen_dir)  # every process loads these arrays instead of computing them
             _finish_manifest(manifest, corpus, report)
             spool.close()
             refuse_big_loss(index_dir, report.documents, force)

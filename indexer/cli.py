@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -66,8 +65,7 @@ def _guard(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from .build import WouldLoseBulletins
-        from .search import SearchError
+        from .request import SearchError
         from .store import IndexBusy, IndexDamaged, NoIndex
 
         try:
@@ -76,16 +74,21 @@ def _guard(func):
             raise
         except IndexDamaged as exc:
             raise Damaged(str(exc))
-        except (NoIndex, IndexBusy, WouldLoseBulletins, SearchError) as exc:
+        except (NoIndex, IndexBusy, SearchError) as exc:
             raise Failure(str(exc))
         except OSError as exc:
             raise Failure(system_error(exc))
-        except sqlite3.OperationalError as exc:  # the manifest database says it first when the disk fills
-            raise Failure(system_error(OSError(errno.ENOSPC, str(exc))) if "full" in str(exc)
-                          else f"Error del sistema: {exc}")
         except KeyboardInterrupt:
             raise Failure("Interrumpido.")
         except Exception as exc:  # the last line of defence: one sentence, not a stack trace
+            # classes of modules a search never imports (the build stage, the manifest's database)
+            build, sqlite3 = sys.modules.get(f"{__package__}.build"), sys.modules.get("sqlite3")
+            if build is not None and isinstance(exc, build.WouldLoseBulletins):
+                raise Failure(str(exc))
+            if sqlite3 is not None and isinstance(exc, sqlite3.OperationalError):
+                # the manifest database says it first when the disk fills
+                raise Failure(system_error(OSError(errno.ENOSPC, str(exc))) if "full" in str(exc)
+                              else f"Error del sistema: {exc}")
             if os.environ.get("BOLETINES_DEBUG"):
                 raise
             raise Failure(f"Error inesperado: {type(exc).__name__}: {exc}")
@@ -230,13 +233,13 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
     if export_all:
         from .export import Export, bulletin_link
 
-        rows = Export(engine_for(config.index_dir(index)), request, bulletin_link(base_url))
+        rows = Export(engine_for(config.index_dir(index), warm=False), request, bulletin_link(base_url))
         for chunk in rows.chunks(fmt):
             click.echo(chunk, nl=False)
         if rows.notice():
             click.echo(rows.notice(), err=True)
         return
-    response = engine_for(config.index_dir(index)).search(request)
+    response = engine_for(config.index_dir(index), warm=False).search(request)  # one query: no warm-up
     if as_json:
         click.echo(_json(response))
         return

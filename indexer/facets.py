@@ -27,17 +27,25 @@ def valid_ymd(value) -> int:
 
 
 class FacetData:
-    """Per-document facet values of one index generation, read once from columns and postings."""
+    """Per-document facet values of one index generation, read once from columns and postings (or
+    loaded from the arrays stored with the generation)."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, derived=None):
+        """`derived`: the generation's stored arrays (`derived.Derived`), when it has them."""
         count = reader.doc_count_all()
-        dates = reader.column_reader("date") if reader.has_column("date") else None
-        self.dates = [valid_ymd(dates[d]) for d in range(count)] if dates is not None else [0] * count
-        self.agency_docs: dict[str, frozenset[int]] = {}
-        if "agency" in reader.indexed_field_names():
-            for name in reader.field_terms("agency"):
-                self.agency_docs[name] = frozenset(reader.postings("agency", name).all_ids())
-        self.live = frozenset(reader.all_doc_ids()) if reader.has_deletions() else None
+        if derived is not None:
+            self.dates = derived.dates.tolist()
+            self.agency_docs: dict[str, frozenset[int]] = derived.agency_docs()
+            live = derived.live
+            self.live = None if live.all() else frozenset(live.nonzero()[0].tolist())
+        else:
+            dates = reader.column_reader("date") if reader.has_column("date") else None
+            self.dates = [valid_ymd(dates[d]) for d in range(count)] if dates is not None else [0] * count
+            self.agency_docs = {}
+            if "agency" in reader.indexed_field_names():
+                for name in reader.field_terms("agency"):
+                    self.agency_docs[name] = frozenset(reader.postings("agency", name).all_ids())
+            self.live = frozenset(reader.all_doc_ids()) if reader.has_deletions() else None
         self.all_docs = self.live if self.live is not None else frozenset(range(count))
 
     def date_range(self, lo: int, hi: int) -> frozenset[int]:

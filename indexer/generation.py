@@ -1,5 +1,7 @@
 """Everything tied to one published index generation: facet arrays, term weights, caches.
 
+The arrays are loaded from the data stored with the generation when it was published (`derived`).
+
 A generation never changes once published, so what is computed from it can be kept until the
 engine sees a newer one.
 """
@@ -9,7 +11,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from . import postings, ranking, store, suggest, typos
+from . import derived, postings, ranking, store, suggest, typos
 from .facets import FacetData
 
 DOCSET_CACHE_SIZE = 4096
@@ -19,19 +21,27 @@ STORED_CACHE_CHARS = 24_000_000  # text kept decompressed: the bulletins that ke
 class Generation:
     """Everything tied to one published index generation."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, warm: bool = True):
+        """`warm`: build the vocabulary and typo index in the background (a server); a one-shot
+        search leaves them to the first query that needs them."""
         self.name, self.index = store.open_current(index_dir)
         self.path = Path(index_dir) / self.name
         self.sizes = store.file_sizes(self.path)
         self.local = threading.local()
         with self.index.searcher() as searcher:
-            self.facets = FacetData(searcher.reader())
-            self.weights = ranking.TermWeights(searcher.reader().doc_count_all())
+            reader = searcher.reader()
+            stored = derived.load(self.path, reader)  # None: an older index, or a damaged file
+            self.facets = FacetData(reader, stored)
+            lengths = {field: stored.lengths(field) for field in derived.LENGTH_FIELDS} if stored else {}
+            self.weights = ranking.TermWeights(reader.doc_count_all(),
+                                               {k: v for k, v in lengths.items() if v is not None})
+        self.same_title = stored.same_title if stored is not None else None  # see `distinguish`
         self.positions = postings.PositionLists()  # decoded position lists of common words (exact scoring)
         # The autocomplete vocabulary and the typo index take a second or two each: build them before the
         # first keystroke or misspelt query needs them.
         self.warming = threading.Thread(target=self._warm_vocabulary, daemon=True)
-        self.warming.start()
+        if warm:
+            self.warming.start()
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
         self._stored: OrderedDict = OrderedDict()  # docnum → stored fields, see `stored`

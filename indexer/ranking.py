@@ -33,9 +33,10 @@ TERM_CACHE = 2048
 class TermWeights:
     """Per-generation cache of (document numbers, BM25F weights) for query terms."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, lengths: dict[str, np.ndarray] | None = None):
+        """`lengths`: field lengths stored with the generation (see `derived`), else read on first use."""
         self.size = size
-        self.lengths: dict[str, np.ndarray] = {}
+        self.lengths: dict[str, np.ndarray] = dict(lengths or {})
         self.avg: dict[str, float] = {}
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -47,6 +48,7 @@ class TermWeights:
             lengths = np.fromiter((reader.doc_field_length(d, field, 0) for d in range(self.size)),
                                   dtype=np.float32, count=self.size)
             self.lengths[field] = lengths
+        if field not in self.avg:
             self.avg[field] = float(searcher.avg_field_length(field) or 1.0)
         return lengths
 

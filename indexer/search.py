@@ -83,8 +83,9 @@ def _reads_index(method):
 class SearchEngine:
     facets = (AgencyFacet(), YearFacet(), MonthFacet())
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, warm: bool = True):
         self.index_dir = Path(index_dir)
+        self.warm = warm  # see `Generation`
         self._generation: Generation | None = None
         self._lock = threading.Lock()
         self.health = Health(self.index_dir)
@@ -104,7 +105,7 @@ class SearchEngine:
                 gen = self._generation
                 if gen is None or gen.name != store.current_generation(self.index_dir):
                     try:
-                        gen = self._generation = Generation(self.index_dir)
+                        gen = self._generation = Generation(self.index_dir, self.warm)
                     except (store.NoIndex, store.IndexDamaged):
                         raise
                     except Exception as exc:  # it opened, but its facet columns and postings did not read
@@ -252,8 +253,12 @@ class SearchEngine:
     def _distinction(gen: Generation, searcher, docnum: int, stored: dict) -> str | None:
         """A line telling this bulletin apart from others with the same title (`distinguish`), or None."""
         title = stored.get("title") or ""
-        cached = lambda key, make: gen.recall(key) or gen.remember(key, make())  # noqa: E731
-        if distinguish.shared_title_count(searcher, docnum, title, cached) < 2:
+        if gen.same_title is not None:  # counted when the generation was published
+            shared = int(gen.same_title[docnum])
+        else:
+            cached = lambda key, make: gen.recall(key) or gen.remember(key, make())  # noqa: E731
+            shared = distinguish.shared_title_count(searcher, docnum, title, cached)
+        if shared < 2:
             return None
         return distinguish.distinguishing_line(stored.get("body") or "", title)
 
@@ -458,11 +463,11 @@ _engines: dict[Path, SearchEngine] = {}
 _engines_lock = threading.Lock()
 
 
-def engine_for(index_dir: Path) -> SearchEngine:
-    """One shared engine per index directory in this process."""
+def engine_for(index_dir: Path, warm: bool = True) -> SearchEngine:
+    """One shared engine per index directory in this process (`warm`: see `Generation`)."""
     key = Path(index_dir).resolve()
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = _engines[key] = SearchEngine(key)
+            engine = _engines[key] = SearchEngine(key, warm)
         return engine

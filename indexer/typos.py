@@ -16,9 +16,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from . import suggest
 from .analysis import fold, fold_keep_enye, index_term, stopwords
 
@@ -75,6 +72,9 @@ class TypoIndex:
     def _near(self, word: str) -> list[Candidate]:
         if not (3 <= len(word) <= MAX_WORD and word.isalpha()):
             return []
+        from rapidfuzz import process  # only a word the index lacks gets here: a one-shot search rarely does
+        from rapidfuzz.distance import OSA
+
         limit = reach(word)
         key = suggest.sound(word)
         found = []

@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import IndexError as WhooshIndexError
 
-from . import build as full, duplicates, store
+from . import build as full, derived, duplicates, store
 from .build import BuildReport, _collect, _finish_manifest, _load_many, _Progress, _scan, _sha1, bulletin_id
 from .manifest import Manifest
 from .sources import needs_tool
@@ -91,7 +91,7 @@ def _update(corpus: Path, index_dir: Path, progress, jobs, ocr: OcrSettings, for
         finally:
             bar.close()
 
-        gen_dir = store.clone_generation(index_dir, generation, skip=(Manifest.FILENAME, store.SIZES))
+        gen_dir = store.clone_generation(index_dir, generation, skip=(Manifest.FILENAME, store.SIZES, derived.FILENAME))
         try:
             manifest = Manifest.copy(index_dir / generation, gen_dir)
             region, touched_docs = _update_region(manifest, plan, loaded)
@@ -109,6 +109,7 @@ def _update(corpus: Path, index_dir: Path, progress, jobs, ocr: OcrSettings, for
                 writer.delete_by_term("id", doc_id)
             full._write_groups(writer, groups, loaded, manifest)
             writer.commit()
+            derived.write(gen_dir, previous=index_dir / generation)
             report.files, report.documents = manifest.counts()
             _finish_manifest(manifest, corpus, report)
             full.refuse_big_loss(index_dir, report.documents, force)

@@ -3,7 +3,8 @@
 gunicorn runs a master that forks `workers` processes, each answering `threads` requests at a time,
 and replaces a worker that dies (a crash in native code, a memory-mapped index file truncated under
 it) so the site stays up. Workers share the index through the page cache (it is memory-mapped), but
-each keeps its own facet arrays and answer caches. Without gunicorn (it only runs on POSIX), waitress
+each keeps its own facet arrays (loaded from the data stored with the generation, see
+`indexer.derived`) and answer caches. Without gunicorn (it only runs on POSIX), waitress
 serves in one process instead.
 """
 from __future__ import annotations
