@@ -359,8 +359,9 @@ def _warn_if_damaged(index: Path) -> None:
 @index_option
 @click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True)
 @click.option("--port", envvar=config.ENV_PORT, type=click.IntRange(1, 65535), default=config.DEFAULT_PORT, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Server processes; one that dies is replaced while the others answer.")
+@click.option("--workers", envvar=config.ENV_WORKERS, type=click.IntRange(1, 64), default=config.DEFAULT_WORKERS,
+              show_default=True, help="Server processes, best one per CPU core; one that dies is replaced while "
+              "the others answer.")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests each process answers at a time.")
 @click.option("--no-build", is_flag=True, help="Do not build the index when it is missing or older than the corpus.")
@@ -382,7 +383,7 @@ def serve_command(corpus, index, host, port, workers, threads, no_build):
     run_server({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}, host, port, threads, workers)
 
 
-def run_server(settings: dict, host: str, port: int, threads: int, workers: int = 2) -> None:
+def run_server(settings: dict, host: str, port: int, threads: int, workers: int = config.DEFAULT_WORKERS) -> None:
     """Start the web server over the app with `settings`; returns when it stops."""
     from webapp import server
 

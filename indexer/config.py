@@ -8,6 +8,8 @@ ENV_INDEX = "BOLETINES_INDEX"
 ENV_CORPUS = "BOLETINES_CORPUS"
 ENV_HOST = "BOLETINES_HOST"
 ENV_PORT = "BOLETINES_PORT"
+ENV_WORKERS = "BOLETINES_WORKERS"
+DEFAULT_WORKERS = 2  # one per core of a small server: searches are CPU-bound Python
 
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")

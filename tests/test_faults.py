@@ -355,3 +355,21 @@ def test_serve_keeps_the_live_index_when_the_corpus_vanished(corpus, tmp_path, m
     result = cli("serve", "--corpus", corpus, "--index", index, "--port", port)
     assert result.exit_code == 0 and "tendría 0" in result.output
     assert total(index, "zancudos") == 1
+
+
+@pytest.mark.parametrize("env, args, expected", [({}, [], 2), ({"BOLETINES_WORKERS": "4"}, [], 4),
+                                                 ({"BOLETINES_WORKERS": "4"}, ["--workers", "3"], 3)])
+def test_serve_starts_two_workers_unless_told_otherwise(corpus, tmp_path, monkeypatch, env, args, expected):
+    from indexer import cli as cli_module
+
+    index = tmp_path / "index"
+    index_cmd(corpus, index)
+    served = []
+    monkeypatch.setattr(cli_module, "run_server", lambda *a: served.append(a))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = cli("serve", "--corpus", corpus, "--index", index, "--port", port, "--no-build", *args)
+    assert result.exit_code == 0 and served[0][-1] == expected

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sys
 
-DEFAULT_WORKERS = 2
+from indexer.config import DEFAULT_WORKERS
+
 GRACEFUL_SECONDS = 5  # a stop (Ctrl+C, SIGTERM) lets running requests finish for at most this long
 
 
