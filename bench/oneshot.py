@@ -8,10 +8,13 @@ process. `python -c pass` is timed the same way for context (the floor any Pytho
 The command is run as `python -m indexer.cli` with the repository root as working directory,
 not through the `boletines` script: the script imports whichever copy of the package is
 installed, while this way the checkout's own code is what runs (the same one the rest of the
-benchmark imports).
+benchmark imports). Its modules are compiled to bytecode first, as an installed package's are
+(pip compiles on install); otherwise an environment with PYTHONDONTWRITEBYTECODE set would time
+the compiler on every run.
 """
 from __future__ import annotations
 
+import compileall
 import re
 import subprocess
 import sys
@@ -39,6 +42,8 @@ def run_oneshot(index_dir: Path, queries: list[BenchQuery], python_runs: int = 5
                 timeout: float = 120.0) -> dict:
     """Wall milliseconds of one fresh `search` process per query, sequentially, with the engine's
     reported time where the output gives it, and of `python -c pass`. A failing command raises."""
+    for package in ("indexer", "webapp"):
+        compileall.compile_dir(REPO / package, quiet=1)
     floor = []
     for _ in range(python_runs):
         ms, _done = _timed([sys.executable, "-c", "pass"], timeout)
