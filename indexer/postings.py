@@ -36,15 +36,22 @@ def _skip_to(self, targetid):
         self._i = bisect_left(self._ids, targetid, self._i)
 
 
-def term_postings(reader, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of every posting of a term, over all segments, deletions left out."""
-    ids_parts, weight_parts = [], []
+def _segment_postings(reader, field: str, text):
+    """(segment reader, its offset, the term's matcher there, its block matcher or None when the
+    postings are in a format other than Whoosh 3's blocks) of each segment holding the term."""
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
         matcher = leaf.postings(field, text)
         blocks = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-        if isinstance(blocks, W3LeafMatcher):
+        yield leaf, offset, matcher, blocks if isinstance(blocks, W3LeafMatcher) else None
+
+
+def term_postings(reader, field: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of every posting of a term, over all segments, deletions left out."""
+    ids_parts, weight_parts = [], []
+    for leaf, offset, matcher, blocks in _segment_postings(reader, field, text):
+        if blocks is not None:
             ids, weights = _read_blocks(blocks)
             if blocks is not matcher:  # the segment has deleted documents
                 keep = ~np.isin(ids, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))
@@ -149,12 +156,8 @@ class PositionLists:
                 self._lists.move_to_end(key)
                 return cached
         ids_parts, values = [], []
-        for leaf, offset in reader.leaf_readers():
-            if (field, word) not in leaf:
-                continue
-            matcher = leaf.postings(field, word)
-            blocks = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-            if not isinstance(blocks, W3LeafMatcher):
+        for leaf, offset, _, blocks in _segment_postings(reader, field, word):
+            if blocks is None:
                 return None
             ids, vals = _read_ids_values(blocks)
             if leaf.has_deletions():
