@@ -4,9 +4,11 @@ The pre-ranker (`ranking.candidates`) picks the 50 best matches by a score that 
 its words wherever they are. The page then needs the exact score of those 50: phrases only where
 the phrase is, the missing-word factor of `MostWords`, the recency factor. Whoosh computes it by
 walking a matcher tree document by document in Python, decoding posting blocks and word positions
-(about a third of a search on common words). Every part of that score is already at hand, though:
-each term's BM25F weights (`ranking.TermWeights`), and the documents of each phrase and clause (the
-engine's document-set cache). So the same formula is evaluated here on the candidates at once.
+(about a third of a search on common words). Every part of that score is at hand, though: each
+term's BM25F weights (`ranking.TermWeights`), the documents of each clause (the engine's
+document-set cache) and the word positions of common words (`postings.PositionLists`). So the same
+formula is evaluated here on the candidates at once; `tests/test_exact_scores.py` holds it to
+Whoosh's scores.
 
 A query tree holding a node this module does not know is left to Whoosh (`score_candidates` returns
 None), so a new query type can never be scored wrongly, only more slowly.
