@@ -224,7 +224,7 @@ class SearchEngine:
         dates = gen.facets.dates
         if request.sort == "relevance" and not parsed.is_empty():
             wanted = offset + request.limit
-            # pre-rank every match cheaply, then let Whoosh score the best few exactly
+            # pre-rank every match cheaply, then score the best few exactly (`exact`; Whoosh for what it cannot)
             best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
             docs_of = lambda sub: self._docset(gen, searcher, sub)  # noqa: E731
             most_of = lambda most: self._most_words(gen, searcher, most)[0]  # noqa: E731
