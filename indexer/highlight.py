@@ -105,6 +105,15 @@ def _phrase_terms(word: str) -> tuple[str, ...] | None:
     return (term, stem(fold(word))) if is_acronym(word) else (term,)
 
 
+@functools.lru_cache(maxsize=512)
+def _words_starting_like(terms: tuple[str, ...]) -> re.Pattern:
+    """Words whose index term may start as one of `terms` does. Stemming only ever changes the end of
+    a word, so a word stands for a term only if it starts with the term's first letter (in any case or
+    accent); letters outside Latin-1 are kept as candidates too, since their folding is not listed."""
+    letters = {_CLASSES.get(term[0], "[" + re.escape(term[0]) + "]")[1:-1] for term in terms}
+    return re.compile(r"\b[" + "".join(sorted(letters)) + r"\u0100-\U0010ffff]\w*")
+
+
 def _phrase_matches(text: str, terms: HighlightTerms, start: int, end: int) -> list[tuple[int, int, object]]:
     """Each place the text holds one of the phrases as the phrase search finds it (its stems in
     order, each within `slop` words of the previous, stopwords counting as words), as one span.
@@ -115,7 +124,8 @@ def _phrase_matches(text: str, terms: HighlightTerms, start: int, end: int) -> l
     """
     phrases = terms.phrases
     firsts = {stems[0] for stems, _ in phrases}
-    starters = [w for w in set(_WORD.findall(text, start, end)) if not firsts.isdisjoint(_phrase_terms(w) or ())]
+    maybe = _words_starting_like(tuple(sorted(firsts)))
+    starters = [w for w in set(maybe.findall(text, start, end)) if not firsts.isdisjoint(_phrase_terms(w) or ())]
     if not starters:
         return []
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(starters, key=len, reverse=True))) + r")\b")
