@@ -53,17 +53,23 @@ def _candidates(terms: HighlightTerms) -> re.Pattern | None:
 
 @functools.lru_cache(maxsize=512)
 def _candidate_pattern(words: tuple[str, ...], stems: tuple[str, ...]) -> re.Pattern | None:
-    """Compiled once per set of query words: a page marks ten titles and ten snippets with it."""
-    words = words + stems
-    prefixes = {_loose(p) for p in words}
-    prefixes |= {_loose(stem[:-1]) + "[zcZC]" for stem in stems if stem.endswith("z")}
+    """Compiled once per set of query words: a page marks ten titles and ten snippets with it.
+
+    An alternative that starts with another one adds nothing to the pattern ("contagios" after
+    "contagi": both end in any letters), so only the shortest are kept: it compiles and scans faster."""
+    bases = {stem[:-1] for stem in stems if stem.endswith("z")}  # a final z also stands for c
+    every = set(words) | set(stems)
+    kept = {w for w in every
+            if not any(o != w and w.startswith(o) for o in every)
+            and not any(len(w) > len(b) and w.startswith(b) and w[len(b)] in "zc" for b in bases)}
+    bases = {b for b in bases if not any(b.startswith(w) for w in kept)}
+    prefixes = {_loose(w) for w in kept} | {_loose(b) + "[zcZC]" for b in bases}
     if not prefixes:
         return None
     # A lookahead of every possible first letter lets the regex engine skip most positions at
     # once instead of trying each alternative at each word: half the time over a 50 KB transcript.
-    firsts = {_CLASSES.get(w[0], "[" + re.escape(w[0]) + "]")[1:-1] for w in words}
-    if "z" in stems:  # its alternative starts with [zcZC]
-        firsts.add("zcZC")
+    firsts = {_CLASSES.get(w[0], "[" + re.escape(w[0]) + "]")[1:-1] for w in kept}
+    firsts |= {_CLASSES.get(b[0], "[" + re.escape(b[0]) + "]")[1:-1] if b else "zcZC" for b in bases}
     return re.compile(r"(?=[" + "".join(sorted(firsts)) + r"])\b(?:" + "|".join(sorted(prefixes, key=len, reverse=True))
                       + r")\w*")
 
