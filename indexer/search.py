@@ -189,7 +189,7 @@ class SearchEngine:
         unexplained = expansion.without_meanings(parsed, expansions)  # "ssa" is an acronym, not a typo of "sso"
         if response["corrected"] is None and not unexplained.is_empty() and (
                 total < 3 or suggest.has_unknown_words(searcher, unexplained)):
-            response["suggestion"] = suggest.did_you_mean(searcher, unexplained, request.query)
+            response["suggestion"] = suggest.did_you_mean(searcher, unexplained, request.query, cache=gen)
         return response
 
     def _matches(self, gen: Generation, searcher, request: SearchRequest):

@@ -246,11 +246,13 @@ def has_unknown_words(searcher, parsed) -> bool:
     return False
 
 
-def did_you_mean(searcher, parsed, original: str, budget: float = BUDGET_SECONDS) -> str | None:
+def did_you_mean(searcher, parsed, original: str, budget: float = BUDGET_SECONDS, cache=None) -> str | None:
     """The query with unknown (or very rare) words replaced by a common close word, or None.
 
     Cheap when every word is well known (one frequency lookup per word), so it can run on every query;
-    words left when `budget` seconds are spent keep their spelling.
+    words left when `budget` seconds are spent keep their spelling. `cache` (the generation: `recall`
+    and `remember`) keeps each word's correction, found by a walk of the vocabulary that can take a
+    tenth of a second: the next search with that word skips it.
     """
     deadline = time.monotonic() + budget
     replaced = {}
@@ -260,7 +262,13 @@ def did_you_mean(searcher, parsed, original: str, budget: float = BUDGET_SECONDS
                 continue
             if time.monotonic() > deadline:
                 break
-            better = correction(searcher, option.text, deadline)
+            known = cache.recall(("correction", option.text)) if cache is not None else None
+            if known is not None:
+                better = known[0]
+            else:
+                better = correction(searcher, option.text, deadline)
+                if cache is not None and time.monotonic() <= deadline:  # a walk cut short is not kept
+                    cache.remember(("correction", option.text), (better,))
             if better:
                 replaced[option.text] = better
     if not replaced:

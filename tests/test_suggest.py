@@ -98,3 +98,21 @@ def test_unknown_words_are_told_apart_from_rare_or_inflected_ones(searcher):
     assert suggest.has_unknown_words(searcher, parse("vacunacoin costa"))
     assert not suggest.has_unknown_words(searcher, parse("vacunas costas ninos"))
     assert not suggest.has_unknown_words(searcher, parse("vacunasion"))  # one bulletin has it
+
+
+def test_a_words_correction_is_looked_up_once_per_generation(engine, searcher, monkeypatch):
+    gen = engine.generation()
+    calls = []
+    real = suggest.correction
+    monkeypatch.setattr(suggest, "correction", lambda *args: calls.append(args[1]) or real(*args))
+    for _ in range(3):
+        assert suggest.did_you_mean(searcher, parse("vacunacoin costa"), "vacunacoin costa", cache=gen) \
+            == "vacunación costa"
+    assert calls.count("vacunacoin") == 1
+    assert suggest.did_you_mean(searcher, parse("vacunacoin"), "vacunacoin", budget=-1.0, cache=gen) is None
+
+
+def test_a_correction_cut_short_by_the_budget_is_not_kept(engine, searcher):
+    gen = engine.generation()
+    suggest.did_you_mean(searcher, parse("vacunaciom"), "vacunaciom", budget=0.0, cache=gen)
+    assert gen.recall(("correction", "vacunaciom")) is None
