@@ -92,7 +92,7 @@ def _matches(text: str, terms: HighlightTerms, start: int = 0, end: int | None =
                 found.append((match.start(), match.end(), group))
     if not terms.phrases:
         return found
-    found.sort(key=lambda span: span[:2])
+    found.sort(key=lambda span: (span[0], -span[1]))  # at one place, the longer mark (a phrase) wins
     kept, last = [], -1
     for span in found:  # a word inside a marked phrase is not marked again
         if span[0] >= last:

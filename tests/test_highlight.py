@@ -114,3 +114,10 @@ def test_snippet_never_marks_a_word_twice_across_chunks():
     text = _long_text("", 800, "") + " salud pública " * 400
     out = str(snippet(text, highlight_terms(parse('"salud pública"'))))
     assert "<mark><mark>" not in out and out.count("<mark>") == out.count("</mark>")
+
+
+def test_a_phrase_starting_where_a_word_matches_is_marked_whole():
+    terms = highlight_terms(parse("covid"))
+    terms.add_phrase(["covid", "19"])  # as a synonym expansion adds it
+    assert str(highlight("el Covid-19 y el covid siguen", terms)) == \
+        "el <mark>Covid-19</mark> y el <mark>covid</mark> siguen"
