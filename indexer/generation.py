@@ -15,6 +15,7 @@ from . import derived, postings, ranking, store, suggest, typos
 from .facets import FacetData
 
 DOCSET_CACHE_SIZE = 4096
+DOCSET_CACHE_DOCS = 2_000_000  # document numbers kept in cached sets, all together (about 100 MB)
 STORED_CACHE_CHARS = 24_000_000  # text kept decompressed: the bulletins that keep coming up in results
 
 
@@ -44,6 +45,7 @@ class Generation:
             self.warming.start()
         self.cache: OrderedDict = OrderedDict()  # answers, keyed by normalized request
         self.docsets: OrderedDict = OrderedDict()  # document sets of terms, phrases and date ranges
+        self._docset_sizes = 0  # document numbers held by `docsets`
         self._stored: OrderedDict = OrderedDict()  # docnum → stored fields, see `stored`
         self._stored_chars = 0
         self.lock = threading.Lock()
@@ -65,10 +67,17 @@ class Generation:
             return value
 
     def remember(self, key, value):
+        """Keep `value`; the oldest go once there are too many, or they hold too many document numbers
+        (a common word's set at 100,000 bulletins holds tens of thousands, about 50 bytes each)."""
         with self.lock:
+            old = self.docsets.pop(key, None)
+            self._docset_sizes -= _size(old)
             self.docsets[key] = value
-            while len(self.docsets) > DOCSET_CACHE_SIZE:
-                self.docsets.popitem(last=False)
+            self._docset_sizes += _size(value)
+            while len(self.docsets) > DOCSET_CACHE_SIZE or (self._docset_sizes > DOCSET_CACHE_DOCS
+                                                            and len(self.docsets) > 1):
+                _, dropped = self.docsets.popitem(last=False)
+                self._docset_sizes -= _size(dropped)
         return value
 
     def stored(self, searcher, docnum: int) -> dict:
@@ -97,3 +106,12 @@ class Generation:
         if searcher is None:
             searcher = self.local.searcher = self.index.searcher()
         return searcher
+
+
+def _size(value) -> int:
+    """Document numbers a cached value holds: a set, or a (bar, set) pair of `MostWords`."""
+    if isinstance(value, (frozenset, set)):
+        return len(value)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], (frozenset, set)):
+        return len(value[1])
+    return 0

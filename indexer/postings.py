@@ -132,6 +132,9 @@ def _holding_phrase(lists, docs: np.ndarray, slop: int):
             yield doc
 
 
+_BYTES_OVERHEAD = 41  # a bytes object's header and its slot in a list, beside its content
+
+
 class PositionLists:
     """Per-generation cache of whole decoded posting lists with their word positions, bounded in bytes.
 
@@ -166,14 +169,14 @@ class PositionLists:
             ids_parts.append(ids + offset)
             values.extend(vals)
         found = (np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64), values)
-        size = found[0].nbytes + sum(len(v) for v in values)
+        size = found[0].nbytes + sum(len(v) + _BYTES_OVERHEAD for v in values)
         with self._lock:
             if size <= self.budget // 4:  # one huge list must not push every other out
                 self._lists[key] = found
                 self.used += size
                 while self.used > self.budget:
                     _, (old_ids, old_values) = self._lists.popitem(last=False)
-                    self.used -= old_ids.nbytes + sum(len(v) for v in old_values)
+                    self.used -= old_ids.nbytes + sum(len(v) + _BYTES_OVERHEAD for v in old_values)
         return found
 
     def phrase_at(self, reader, field: str, words: list[str], slop: int, docs: np.ndarray) -> set[int] | None:
