@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.document import Metadata, SourceText, Unreadable
+from indexer.evaluation import metadata as metadata_eval
 from indexer.evaluation.metadata import DEFAULT_SHARED, Miss, check_date_and_number, group_of
 from indexer.extract import extract_metadata, load_catalog
 from indexer.sources import read_bulletin
@@ -43,24 +44,16 @@ class Gold:
 
 
 @dataclass
-class Score:
-    files: int = 0
+class Score(metadata_eval.Score):
+    """The metadata evaluation's counts, plus reading, titles and OCR."""
+
     read: int = 0
     chars: int = 0
-    dates_right: int = 0
-    dates: int = 0
-    numbers_right: int = 0
-    numbers: int = 0
-    false_numbers: int = 0
     titles_right: int = 0
     titles: int = 0
     ocr_seconds: float = 0.0
     ocr_pages: int = 0
     read_seconds: float = 0.0
-
-    def add(self, other: "Score") -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -70,10 +63,7 @@ class Report:
 
     @property
     def overall(self) -> Score:
-        total = Score()
-        for score in self.groups.values():
-            total.add(score)
-        return total
+        return Score.total(self.groups.values())
 
 
 def load_gold(csv_path: Path) -> list[Gold]:

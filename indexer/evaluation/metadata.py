@@ -66,6 +66,14 @@ class Score:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    @classmethod
+    def total(cls, scores) -> "Score":
+        """The sum of several groups' scores (of this class, or a subclass with more counts)."""
+        out = cls()
+        for score in scores:
+            out.add(score)
+        return out
+
 
 @dataclass
 class Report:
@@ -79,10 +87,7 @@ class Report:
 
     @property
     def overall(self) -> Score:
-        total = Score()
-        for score in self.groups.values():
-            total.add(score)
-        return total
+        return Score.total(self.groups.values())
 
 
 def group_of(relative: str) -> str:
