@@ -135,20 +135,6 @@ def same_title_counts(reader, lengths: np.ndarray | None = None) -> tuple[np.nda
     return counts, signatures, words_n
 
 
-def _matches(spots: list, slop: int) -> bool:
-    """Whether places, one collection per word, hold the words in order within `slop` (`postings.phrase_docs`)."""
-    reach = spots[0]
-    steps = range(1, slop + 1)
-    for here in spots[1:]:
-        if slop == 1:
-            reach = {p + 1 for p in reach}.intersection(here)
-        else:
-            reach = {q for q in here if any(q - d in reach for d in steps)}
-        if not reach:
-            return False
-    return bool(reach)
-
-
 def _phrase_count(where: dict, length: int, words: tuple, slop: int) -> int:
     """Documents of this title length holding `words` in order within `slop`."""
     lists = [where.get((length, word)) for word in words]
@@ -158,7 +144,7 @@ def _phrase_count(where: dict, length: int, words: tuple, slop: int) -> int:
         return len(lists[0])
     rarest = min(lists, key=len)
     return sum(1 for doc in rarest if all(doc in found for found in lists)
-               and _matches([found[doc] for found in lists], slop))
+               and postings.in_order([found[doc] for found in lists], slop))
 
 
 def _update_same_title(reader, old_reader, old: "Derived", lengths: np.ndarray, live: np.ndarray,
@@ -213,7 +199,7 @@ def _update_same_title(reader, old_reader, old: "Derived", lengths: np.ndarray, 
         others = holders[signatures[holders] != signature]
         places = {w: _places_of(reader, w, others) for w in set(words)} if len(others) else {}
         counts[doc] = len(holders) - len(others) + sum(
-            1 for d in others.tolist() if _matches([places[w][d] for w in words], slop))
+            1 for d in others.tolist() if postings.in_order([places[w][d] for w in words], slop))
     for sign, doc, length, words, slop, signature, _ in changed:  # kept bulletins with the very same words
         counts[kept & (signatures == signature) & (lengths == length)] += sign
     # other kept bulletins whose words may all be among the changed titles' terms: read their places
@@ -230,7 +216,7 @@ def _update_same_title(reader, old_reader, old: "Derived", lengths: np.ndarray, 
                 continue  # some title word of its own is in no changed title: no change can match it
             for sign, _, length, _, _, signature, spots in changed:
                 if length == lengths[d] and signature != signatures[d] and all(w in spots for w in words) \
-                        and _matches([spots[w] for w in words], slop):
+                        and postings.in_order([spots[w] for w in words], slop):
                     counts[d] += sign
     return counts, signatures, words_n
 

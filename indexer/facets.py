@@ -38,13 +38,11 @@ class FacetData:
             self.agency_docs: dict[str, frozenset[int]] = derived.agency_docs()
             live = derived.live
             self.live = None if live.all() else frozenset(live.nonzero()[0].tolist())
-        else:
-            dates = reader.column_reader("date") if reader.has_column("date") else None
-            self.dates = [valid_ymd(dates[d]) for d in range(count)] if dates is not None else [0] * count
-            self.agency_docs = {}
-            if "agency" in reader.indexed_field_names():
-                for name in reader.field_terms("agency"):
-                    self.agency_docs[name] = frozenset(reader.postings("agency", name).all_ids())
+        else:  # computed here as the builder computes them (an index published without its arrays)
+            from . import derived as computed  # not at import: it needs `valid_ymd` from here
+
+            self.dates = computed.dates(reader).tolist()
+            self.agency_docs = {name: frozenset(docs.tolist()) for name, docs in zip(*computed.agency_members(reader))}
             self.live = frozenset(reader.all_doc_ids()) if reader.has_deletions() else None
         self.all_docs = self.live if self.live is not None else frozenset(range(count))
 

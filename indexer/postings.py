@@ -120,16 +120,22 @@ def phrase_docs(reader, field: str, words: list[str], slop: int = 1) -> list[int
 def _holding_phrase(lists, docs: np.ndarray, slop: int):
     """Those of `docs` (held by every list) where the lists' words follow each other within `slop`."""
     where = [np.searchsorted(ids, docs).tolist() for ids, _ in lists]
-    steps = range(1, slop + 1)
     for k, doc in enumerate(docs.tolist()):
-        reach = _positions(lists[0][1][where[0][k]])
-        for t in range(1, len(lists)):
-            here = _positions(lists[t][1][where[t][k]])
-            reach = {p + d for p in reach for d in steps} & here
-            if not reach:
-                break
-        if reach:
+        if in_order((_positions(values[at[k]]) for (_, values), at in zip(lists, where)), slop):
             yield doc
+
+
+def in_order(spots, slop: int) -> bool:
+    """Whether word positions, one collection per word (decoded as needed), hold the words in order,
+    each within `slop` positions after the one before: Whoosh's phrase rule."""
+    steps = range(1, slop + 1)
+    spots = iter(spots)
+    reach = set(next(spots, ()))
+    for here in spots:
+        reach = {p + d for p in reach for d in steps}.intersection(here)
+        if not reach:
+            return False
+    return bool(reach)
 
 
 _BYTES_OVERHEAD = 41  # a bytes object's header and its slot in a list, beside its content

@@ -23,7 +23,7 @@ from whoosh.matching import IntersectionMatcher, ListMatcher, NullMatcher, Wrapp
 from whoosh.query.spans import SpanNear2
 from whoosh.util import make_binary_tree
 
-from . import postings
+from . import derived, postings
 from .query import MostWords, segment_docs
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, so both stages agree
@@ -44,10 +44,7 @@ class TermWeights:
     def _field_lengths(self, searcher, field: str) -> np.ndarray:
         lengths = self.lengths.get(field)
         if lengths is None:
-            reader = searcher.reader()
-            lengths = np.fromiter((reader.doc_field_length(d, field, 0) for d in range(self.size)),
-                                  dtype=np.float32, count=self.size)
-            self.lengths[field] = lengths
+            lengths = self.lengths[field] = derived.field_lengths(searcher.reader(), field)
         if field not in self.avg:
             self.avg[field] = float(searcher.avg_field_length(field) or 1.0)
         return lengths
