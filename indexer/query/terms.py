@@ -99,7 +99,4 @@ class HighlightTerms:
         return bool(self.stems or self.prefixes or self.phrases)
 
     def matches(self, word: str) -> bool:
-        folded = fold(word)
-        if folded in self.folded or index_term(word) in self.stems:
-            return True
-        return any(folded.startswith(p) for p in self.prefixes)
+        return self.group_of(word) is not None
