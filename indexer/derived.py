@@ -235,13 +235,11 @@ def _shortest(spots: dict[str, set]) -> dict[int, str]:
 def _places_of(reader, term: str, docs: np.ndarray) -> dict[int, set]:
     """Document → places of `term` in its title, for the (sorted, live) documents `docs` only."""
     out: dict[int, set] = {}
-    for leaf, offset in reader.leaf_readers():
+    for leaf, offset, _, blocks in postings.segment_postings(reader, "title", term):
         local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
-        if not len(local) or ("title", term) not in leaf:
+        if not len(local):
             continue
-        matcher = leaf.postings("title", term)
-        blocks = getattr(matcher, "child", matcher)
-        if isinstance(blocks, postings.W3LeafMatcher):
+        if blocks is not None:
             ids, values = postings._read_ids_values(blocks, local)
             for doc, at in zip(local.tolist(), np.searchsorted(ids, local).tolist()):
                 if at < len(ids) and ids[at] == doc:

@@ -36,7 +36,7 @@ def _skip_to(self, targetid):
         self._i = bisect_left(self._ids, targetid, self._i)
 
 
-def _segment_postings(reader, field: str, text):
+def segment_postings(reader, field: str, text):
     """(segment reader, its offset, the term's matcher there, its block matcher or None when the
     postings are in a format other than Whoosh 3's blocks) of each segment holding the term."""
     for leaf, offset in reader.leaf_readers():
@@ -50,7 +50,7 @@ def _segment_postings(reader, field: str, text):
 def term_postings(reader, field: str, text) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of every posting of a term, over all segments, deletions left out."""
     ids_parts, weight_parts = [], []
-    for leaf, offset, matcher, blocks in _segment_postings(reader, field, text):
+    for leaf, offset, matcher, blocks in segment_postings(reader, field, text):
         if blocks is not None:
             ids, weights = _read_blocks(blocks)
             if blocks is not matcher:  # the segment has deleted documents
@@ -165,7 +165,7 @@ class PositionLists:
                 self._lists.move_to_end(key)
                 return cached
         ids_parts, values = [], []
-        for leaf, offset, _, blocks in _segment_postings(reader, field, word):
+        for leaf, offset, _, blocks in segment_postings(reader, field, word):
             if blocks is None:
                 return None
             ids, vals = _read_ids_values(blocks)
