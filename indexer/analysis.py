@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from importlib import resources
 
@@ -91,11 +92,18 @@ def singular(word: str) -> str:
     return word[:-1]  # presidentes → presidente, viajes → viaje, héroes → héroe
 
 
-@functools.lru_cache(maxsize=None)
-def _snowball():
-    import snowballstemmer
+_local = threading.local()
 
-    return snowballstemmer.stemmer("spanish")
+
+def _snowball():
+    """This thread's Snowball stemmer: a stemmer object keeps its state between calls (the pure-Python
+    one breaks when two threads stem at once), so each thread of a server worker has its own."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("spanish")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -341,3 +349,26 @@ def index_term(word: str) -> str:
     if is_acronym(word):
         return folded
     return stem(folded)
+
+
+def typed_term(word: str) -> str:
+    """The stemmed-field term of a word someone typed: its stem even when typed in capitals. Whether it
+    is meant as an acronym ("IMSS", "CENSIDA") the index decides (`query.dismax.UnlessAcronym`)."""
+    return stem(fold(word))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def enye_spellings(word: str) -> tuple[str, ...]:
+    """The exact-field forms a word typed without ñ may stand for, the typed one first:
+    "ninos" → ("ninos", "ñinos", "niños", "ñiños"). Keyboards without ñ write n (accents are folded
+    anyway). Only a word's first four n's vary: at most 16 spellings."""
+    typed = fold_keep_enye(word)
+    spots = [i for i, ch in enumerate(typed) if ch == "n"][:4]
+    out = [typed]
+    for mask in range(1, 1 << len(spots)):
+        letters = list(typed)
+        for bit, spot in enumerate(spots):
+            if mask >> bit & 1:
+                letters[spot] = "ñ"
+        out.append("".join(letters))
+    return tuple(out)

@@ -8,7 +8,7 @@ the word to match (`query.alternatives`), so bulletins with what was typed rank 
 from __future__ import annotations
 
 from . import suggest, synonyms, typos
-from .analysis import word_spans
+from .analysis import enye_spellings, word_spans
 from .query import Clause, ParsedQuery, Phrase, Word
 from .query.alternatives import ACRONYM, SYNONYM, TYPO, Alternative, Expansions, key
 
@@ -16,6 +16,9 @@ TYPO_BOOST = 0.6  # a correction one edit away counts this much of the typed wor
 RARE_WORD_TYPO_BOOST = 0.3  # … but when some bulletins have the typed word, they must stay first
 SYNONYM_BOOST = 0.3  # a synonym or an agency name counts much less than the typed word
 MAX_WORDS = 8  # words looked up per query: bounds the time a long pasted text can take
+# A word typed without ñ is taken as written when the bulletins use that spelling at least this share as often
+# as its ñ spelling (pena 564 / peña 780); else as the ñ spelling (ano 2 / año 2,476, danos 13 / daños 544).
+OWN_WORD_SHARE = 0.1
 
 
 def typed_words(parsed: ParsedQuery) -> list[str]:
@@ -29,9 +32,30 @@ def typed_words(parsed: ParsedQuery) -> list[str]:
     return out
 
 
+def exact_form(reader, word: str) -> str | None:
+    """The spelling the bulletins use for a word typed without ñ ("ninos" → "niños"), or None when the
+    typed spelling is itself a word the bulletins use (`OWN_WORD_SHARE`: "pena" stays pena, not peña)."""
+    spellings = enye_spellings(word)
+    if len(spellings) == 1:
+        return None
+    counts = [reader.doc_frequency("exact", form) for form in spellings]
+    best = max(range(1, len(spellings)), key=counts.__getitem__)
+    if counts[best] == 0 or counts[0] >= OWN_WORD_SHARE * counts[best]:
+        return None
+    return spellings[best]
+
+
 def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_too: bool = True) -> Expansions:
-    """The alternatives of each typed word, and the unknown words confidently corrected."""
+    """The alternatives of each typed word, the spelling meant by words typed without ñ, and the
+    unknown words confidently corrected."""
     found = Expansions()
+    reader = searcher.reader()
+    for clause in parsed.positive:
+        for option in clause.options:
+            if isinstance(option, Word) and not option.prefix:
+                form = exact_form(reader, option.text)
+                if form is not None:
+                    found.exact[key(option.text)] = form
     for word in typed_words(parsed)[:MAX_WORDS]:
         alternatives: list[Alternative] = []
         if typo_tolerance:

@@ -23,6 +23,7 @@ from .facets import AgencyFacet, FacetData, MonthFacet, YearFacet, resolve_agenc
 from .health import Health
 from .highlight import highlight, snippet
 from .related import related as related_docs
+from .respell import respell
 from .generation import Generation
 from .query import MostWords, PreferRecent, UnlessAcronym, highlight_terms, parse, split_filters, to_whoosh
 # the request model is re-exported: web and CLI import it from here, the single entry point
@@ -195,7 +196,7 @@ class SearchEngine:
     def _matches(self, gen: Generation, searcher, request: SearchRequest):
         """(parsed query, its expansions, Whoosh query, agencies, from, to, narrowed) of a request, where
         narrowed(f) is the set of matching documents under every filter but `f` (None: under all)."""
-        parsed = parse(request.query)
+        parsed = respell(searcher.reader(), parse(request.query))
         data = gen.facets
         agencies = list(request.agencies) + parsed.agencies
         date_from = request.date_from or parsed.date_from
@@ -410,7 +411,7 @@ class SearchEngine:
         if docnum is None:
             return None
         stored = searcher.stored_fields(docnum)
-        parsed = parse(query)
+        parsed = respell(searcher.reader(), parse(query))
         terms = highlight_terms(parsed, expansion.expand(searcher, parsed))
         hit = self._hit(stored, None, terms, with_snippet=False)
         meta = stored.get("meta") or {}

@@ -18,6 +18,9 @@ Then the same for the typo set (`<shared>/eval/known-item-dev-typos.tsv`, target
 MRR@10 ≥ 0.92) and the acronym/synonym set written for this project
 (`indexer/evaluation/data/known-item-synonyms.tsv`), Boletines only, and a summary of the three.
 
+Then the everyday set (`<shared>/eval/everyday-dev.tsv`, see `everyday`): queries typed without ñ
+or accents, in capitals, joined or split, against their careful spelling.
+
 Extras (skipped with `--no-extras`): accent invariance (every query without accents, and with
 accents restored from the index vocabulary, must match the same bulletins), and autocomplete
 latency (p50/p95 of `complete.completions` over prefixes of the dev queries' words).
@@ -39,6 +42,7 @@ from indexer.query import knobs as query_module
 from indexer import complete, store, suggest
 from indexer.analysis import word_spans
 from indexer.build import build, is_stale
+from indexer.evaluation import everyday
 from indexer.evaluation.baselines import SqliteFts5, WhooshDefault, read_corpus
 from indexer.search import SearchEngine, SearchRequest
 
@@ -457,6 +461,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nResumen (Boletines)\n\nconjunto" + " " * 30 + "s@1    s@10   MRR@10")
     for label, got in summary:
         print(f"{label:<38}{got.s1:5.3f}  {got.s10:5.3f}  {got.mrr:6.3f}")
+    everyday_file = args.shared / everyday.EVERYDAY_FILE
+    if everyday_file.is_file():
+        print(f"\nComo se escribe en el teléfono: {everyday_file.name}")
+        everyday.report(everyday.evaluate(systems[0].engine, everyday.load_pairs(everyday_file)))
     if RELATED_FILE.is_file():
         precision, hits, judged, unjudged = related_precision(systems[0])
         print(f"\nBoletines relacionados: precisión@5 {precision:.3f} ({hits} de {judged} juzgados como del mismo tema; "

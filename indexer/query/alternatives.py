@@ -33,9 +33,13 @@ class Expansions:
     alternatives: dict[str, list[Alternative]] = field(default_factory=dict)
     corrected: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, Alternative] = field(default_factory=dict)  # a quoted phrase with a word nowhere, corrected
+    exact: dict[str, str] = field(default_factory=dict)  # a word typed without ñ → the form the bulletins write
 
     def of(self, word: str) -> list[Alternative]:
         return self.alternatives.get(key(word), [])
+
+    def exact_form(self, word: str) -> str | None:
+        return self.exact.get(key(word))
 
     def of_phrase(self, words) -> Alternative | None:
         return self.phrases.get(key(" ".join(words)))

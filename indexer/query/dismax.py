@@ -7,6 +7,8 @@ from whoosh.matching import Matcher, NullMatcher, ReadTooFar
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query.wrappers import WrappingQuery
 
+from ..analysis import enye_spellings
+
 
 class DisMax(wq.DisjunctionMax):
     """DisjunctionMax scored as documented: the best subquery's score plus `tiebreak` × the others'.
@@ -118,9 +120,13 @@ class UnlessAcronym(WrappingQuery):
         return hash((self.__class__.__name__, self.child, self.folded))
 
     def is_acronym_in(self, searcher) -> bool:
+        """Written in capitals in at least half the bulletins having it. "ninos" counts the bulletins
+        writing "niños" too: NIÑOS in a headline is not an acronym of a word typed without ñ."""
         reader = searcher.get_parent().reader()
         in_capitals = reader.doc_frequency("body", self.folded)
-        return in_capitals > 0 and 2 * in_capitals >= reader.doc_frequency("exact", self.exact)
+        if not in_capitals:
+            return False
+        return 2 * in_capitals >= sum(reader.doc_frequency("exact", form) for form in enye_spellings(self.exact))
 
     def matcher(self, searcher, context=None):
         if self.is_acronym_in(searcher):

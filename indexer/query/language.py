@@ -71,6 +71,8 @@ def parse(text: str) -> ParsedQuery:
     """Parse what a person typed; never raises."""
     parsed = ParsedQuery()
     text = unicodedata.normalize("NFC", (text or "")[:MAX_QUERY_CHARS]).replace("“", '"').replace("”", '"').replace("«", '"').replace("»", '"')
+    if typed_in_capitals(text):  # caps lock, not a row of acronyms: "CIUDAD DE MEXICO" is ciudad de méxico
+        text = re.sub(r"\S+", lambda m: m.group(0) if m.group(0) == "OR" else m.group(0).lower(), text)
     pending_or = False
     for match in _PIECE.finditer(text):
         negated, quoted, closed, bare = match.group(1), match.group(2), match.group(3), match.group(4)
@@ -108,6 +110,13 @@ def parse(text: str) -> ParsedQuery:
             _add(parsed, option, is_negated, pending_or)
             pending_or = False
     return parsed
+
+
+def typed_in_capitals(text: str) -> bool:
+    """Two or more words, every one with letters written in capitals ("SALUD PUBLICA", "VACUNACION NIÑOS"):
+    the way a query looks with caps lock on. A lone word in capitals may be an acronym; the index decides."""
+    lettered = [w for _, _, w in word_spans(text) if not w.isdigit()]
+    return len(lettered) >= 2 and all(w.isupper() for w in lettered)
 
 
 def split_filters(text: str) -> tuple[str, ParsedQuery]:

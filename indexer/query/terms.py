@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..analysis import fold, index_term, split_compound
+from ..analysis import fold, index_term, split_compound, typed_term
 from .alternatives import Expansions
 from .language import ParsedQuery, Phrase, _is_stopword
 from .translate import phrase_terms
@@ -57,9 +57,9 @@ class HighlightTerms:
             self.add_phrase(parts, group)
             return
         if not _is_stopword(word):
-            self.stems.add(index_term(word))
+            self.stems.add(typed_term(word))
             self.folded.add(fold(word))
-            self.groups.setdefault(("stem", index_term(word)), group)
+            self.groups.setdefault(("stem", typed_term(word)), group)
             self.groups.setdefault(("folded", fold(word)), group)
 
     def add_prefix(self, prefix: str, group: int = 0) -> None:

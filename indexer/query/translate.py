@@ -7,7 +7,7 @@ import math
 from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 
-from ..analysis import fold, fold_keep_enye, index_term, split_compound
+from ..analysis import fold, fold_keep_enye, index_term, split_compound, typed_term
 from . import knobs
 from .alternatives import Alternative, Expansions
 from .dismax import DisMax, UnlessAcronym
@@ -16,10 +16,12 @@ from .mostwords import MostWords
 from .recency import PreferRecent
 
 
-def word_query(word: str, alternatives: tuple[Alternative, ...] | list[Alternative] = ()) -> wq.Query:
-    """All the ways one typed word can match: stemmed body/title, acronym form, exact form, and
-    weaker, the `alternatives` (corrections, synonyms) the engine found for it."""
-    own = _own_word_query(word)
+def word_query(word: str, alternatives: tuple[Alternative, ...] | list[Alternative] = (),
+               exact: str | None = None) -> wq.Query:
+    """All the ways one typed word can match: stemmed body/title, acronym form, exact form (`exact`
+    when the engine found the word's exact form written otherwise: "ninos" → "niños"), and weaker,
+    the `alternatives` (corrections, synonyms) the engine found for it."""
+    own = _own_word_query(word, exact)
     if not alternatives:
         return own
     others = [q for q in (_alternative_query(alt) for alt in alternatives) if q is not None]
@@ -34,7 +36,7 @@ def _alternative_query(alt: Alternative) -> wq.Query | None:
     return q.with_boost(q.boost * alt.boost) if q is not None else None
 
 
-def _own_word_query(word: str) -> wq.Query:
+def _own_word_query(word: str, exact: str | None = None) -> wq.Query:
     parts = split_compound(word)
     if len(parts) > 1:
         whole = fold(word)
@@ -44,7 +46,7 @@ def _own_word_query(word: str) -> wq.Query:
             wq.Phrase("body", phrase), wq.Phrase("title", phrase, boost=knobs.TITLE_BOOST),
             wq.Term("exact", fold_keep_enye(word), boost=knobs.EXACT_BOOST),
         ])
-    term = index_term(word)
+    term = typed_term(word)
     folded = fold(word)
     stemmed = wq.Or([wq.Term("body", term), wq.Term("title", term, boost=knobs.TITLE_BOOST)])
     if folded == term:
@@ -52,7 +54,7 @@ def _own_word_query(word: str) -> wq.Query:
     else:  # acronyms are indexed unstemmed even when typed in lowercase ("censida" is CENSIDA, not censo)
         options = [UnlessAcronym(stemmed, folded, fold_keep_enye(word)),
                    wq.Term("body", folded), wq.Term("title", folded, boost=knobs.TITLE_BOOST)]
-    options.append(wq.Term("exact", fold_keep_enye(word), boost=knobs.EXACT_BOOST))
+    options.append(wq.Term("exact", exact or fold_keep_enye(word), boost=knobs.EXACT_BOOST))
     return _alternatives(options)
 
 
@@ -102,9 +104,12 @@ def option_query(option, expansions: Expansions | None = None) -> wq.Query | Non
         return wq.Or([own, phrase_query(list(fixed.words), boost=fixed.boost)])
     if option.prefix:
         return prefix_query(option.text)
-    if option.literal or expansions is None:
+    if expansions is None:
         return word_query(option.text)
-    return word_query(option.text, expansions.of(option.text))
+    exact = expansions.exact_form(option.text)
+    if option.literal:
+        return word_query(option.text, exact=exact)
+    return word_query(option.text, expansions.of(option.text), exact)
 
 
 def to_whoosh(parsed: ParsedQuery, proximity: bool = True, recency: float | None = None,
@@ -163,7 +168,7 @@ def proximity_query(parsed: ParsedQuery, expansions: Expansions | None = None) -
     corrected = expansions.corrected if expansions is not None else {}
     plain = [corrected.get(c.options[0].text, c.options[0].text) for c in parsed.positive
              if len(c.options) == 1 and isinstance(c.options[0], Word) and not c.options[0].prefix]
-    terms = [index_term(p) for w in plain for p in split_compound(w)]
+    terms = [typed_term(p) if p == w else index_term(p) for w in plain for p in split_compound(w)]
     if len(terms) < 2 or knobs.PROXIMITY == "none":
         return None
     if knobs.PROXIMITY == "all":
