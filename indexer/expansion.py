@@ -66,14 +66,23 @@ def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_
             if confident:
                 found.corrected[word] = suggest.surface_form(searcher, candidates[0].term)
         if synonyms_too:
-            alternatives += [Alternative(words, SYNONYM_BOOST, ACRONYM) for words in synonyms.agency_forms(word)]
-            alternatives += [Alternative(words, SYNONYM_BOOST, SYNONYM) for words in synonyms.synonyms(word)]
+            alternatives += _meanings(word, SYNONYM_BOOST)
+            if word in found.corrected:  # "influensa" searched as influenza also finds what influenza's synonyms find
+                fix = alternatives[0]
+                alternatives += [a for a in _meanings(fix.words[0], SYNONYM_BOOST * fix.boost)
+                                 if a.words != (word,) and a not in alternatives]
         if alternatives:
             found.alternatives[key(word)] = alternatives
     if typo_tolerance:
         for words in typed_phrases(parsed):
             _correct_phrase(searcher, words, found)
     return found
+
+
+def _meanings(word: str, boost: float) -> list[Alternative]:
+    """An agency acronym's names and a word's synonyms (`synonyms`), each counting `boost` of the word."""
+    return ([Alternative(words, boost, ACRONYM) for words in synonyms.agency_forms(word)]
+            + [Alternative(words, boost, SYNONYM) for words in synonyms.synonyms(word)])
 
 
 def typed_phrases(parsed: ParsedQuery) -> list[list[str]]:

@@ -36,7 +36,7 @@ def respell(reader, parsed: ParsedQuery) -> ParsedQuery:
             clause, used = joined
             out.append(clause)
             i += used
-    return ParsedQuery(out, parsed.agencies, parsed.date_from, parsed.date_to)
+    return ParsedQuery(out, parsed.agencies, parsed.date_from, parsed.date_to, parsed.period)
 
 
 def _docs(reader, word: str) -> int:

@@ -161,7 +161,9 @@ class SearchEngine:
         facets = {facet.name: facet.counts(data, narrowed(facet.ignores)) for facet in self.facets}
         total = len(hits_set)
         offset = (request.page - 1) * request.limit
-        page = self._page(gen, searcher, q, parsed, hits_set, request, offset)
+        period = parsed.period if date_from is None and date_to is None else None
+        in_period = self._date_filter(gen, period.start, period.end) if period else None
+        page = self._page(gen, searcher, q, parsed, hits_set, request, offset, in_period)
         terms = highlight_terms(parsed, expansions)
         partial, missing = self._partial(gen, searcher, q, parsed, [docnum for docnum, _ in page])
         hits = []
@@ -186,6 +188,9 @@ class SearchEngine:
             "suggestion": None,
             "corrected": expansion.corrected_queries(request.query, expansions),
             "partial": partial,
+            "period": None if period is None else {
+                "period": period.key, "from": period.start.isoformat(), "to": period.end.isoformat(),
+                "count": len(hits_set & in_period), "words": list(period.words)},
         }
         unexplained = expansion.without_meanings(parsed, expansions)  # "ssa" is an acronym, not a typo of "sso"
         if response["corrected"] is None and not unexplained.is_empty() and (
@@ -219,27 +224,37 @@ class SearchEngine:
         return parsed, expansions, q, agencies, date_from, date_to, narrowed
 
     def _page(self, gen: Generation, searcher, q, parsed, docs: frozenset[int], request: SearchRequest,
-              offset: int):
+              offset: int, first: frozenset[int] | None = None):
+        """One page of matches in the request's order; by relevance, those in `first` (a period typed in the
+        query) come before the rest."""
         if not docs:
             return []
         dates = gen.facets.dates
         if request.sort == "relevance" and not parsed.is_empty():
             wanted = offset + request.limit
-            # pre-rank every match cheaply, then score the best few exactly (`exact`; Whoosh for what it cannot)
-            best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
-            docs_of = lambda sub: self._docset(gen, searcher, sub)  # noqa: E731
-            most_of = lambda most: self._most_words(gen, searcher, most)[0]  # noqa: E731
-            ranked = exact.score_candidates(gen.weights, gen.positions, searcher, q, best, wanted, docs_of, most_of,
-                                            gen.facets.dates, lambda phrase: gen.recall(("docs", repr(phrase))))
-            if ranked is None:  # a query node only Whoosh knows how to score
-                focused = ranking.restrict(q, best, docs_of, most_of)
-                ranked = ranking.score_exactly(searcher, focused, best, wanted, SCORING_BUDGET)
+            ranked = []
+            for tier in ((docs & first, docs - first) if first is not None else (docs,)):
+                if tier and len(ranked) < wanted:
+                    ranked += self._ranked(gen, searcher, q, tier, wanted - len(ranked))
             return ranked[offset:offset + request.limit]
         if request.sort == "oldest":
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, dates[d], d))
         else:  # newest first, also the order of an empty query
             ordered = sorted(docs, key=lambda d: (dates[d] == 0, -dates[d], d))
         return [(d, None) for d in ordered[offset:offset + request.limit]]
+
+    def _ranked(self, gen: Generation, searcher, q, docs: frozenset[int], wanted: int) -> list:
+        """The best `wanted` of `docs` with their scores: every match pre-ranked cheaply, then the best few
+        scored exactly (`exact`; Whoosh for what it cannot)."""
+        best = ranking.candidates(gen.weights, searcher, q, docs, ranking.exact_enough(len(docs), wanted))
+        docs_of = lambda sub: self._docset(gen, searcher, sub)  # noqa: E731
+        most_of = lambda most: self._most_words(gen, searcher, most)[0]  # noqa: E731
+        ranked = exact.score_candidates(gen.weights, gen.positions, searcher, q, best, wanted, docs_of, most_of,
+                                        gen.facets.dates, lambda phrase: gen.recall(("docs", repr(phrase))))
+        if ranked is None:  # a query node only Whoosh knows how to score
+            focused = ranking.restrict(q, best, docs_of, most_of)
+            ranked = ranking.score_exactly(searcher, focused, best, wanted, SCORING_BUDGET)
+        return ranked[:wanted]
 
     def _partial(self, gen: Generation, searcher, q, parsed, docnums: list[int]):
         """Whether results may lack some typed words, and which ones each result lacks (`explain`)."""

@@ -175,6 +175,13 @@ class SearchState:
         except ValueError:
             return self.url(page=self.page)
 
+    def period_url(self, period: dict) -> str:
+        """The search narrowed to the period typed in its query (`period` of the search contract)."""
+        try:
+            return self.url(date_from=dt.date.fromisoformat(period["from"]), date_to=dt.date.fromisoformat(period["to"]))
+        except (KeyError, TypeError, ValueError):
+            return self.url(page=self.page)
+
     def sort_url(self, sort: str) -> str:
         return self.url(sort=sort)
 

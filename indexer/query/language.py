@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..analysis import fold, is_acronym, stopwords, word_spans
+from .periods import TypedPeriod, find_period
 
 MAX_QUERY_CHARS = 500
 
@@ -58,6 +59,7 @@ class ParsedQuery:
     agencies: list[str] = field(default_factory=list)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    period: TypedPeriod | None = None  # a year or month typed among the words: ranked first, offered as a filter
 
     @property
     def positive(self) -> list[Clause]:
@@ -109,7 +111,24 @@ def parse(text: str) -> ParsedQuery:
         if option is not None:
             _add(parsed, option, is_negated, pending_or)
             pending_or = False
+    if parsed.date_from is None and parsed.date_to is None:
+        _take_period(parsed)
     return parsed
+
+
+def _take_period(parsed: ParsedQuery) -> None:
+    """Moves a typed year or month ("covid oaxaca 2021") from the words to `parsed.period`; alone, it
+    also stays a word (a query of just "2021" still searches the text)."""
+    plain = [c.options[0].text for c in parsed.positive if len(c.options) == 1 and isinstance(c.options[0], Word)
+             and not c.options[0].prefix and not c.options[0].literal]
+    period = find_period(plain)
+    if period is None:
+        return
+    parsed.period = period
+    rest = [c for c in parsed.clauses if c.negated or len(c.options) != 1 or not isinstance(c.options[0], Word)
+            or c.options[0].text not in period.words]
+    if any(not c.negated for c in rest):
+        parsed.clauses = rest
 
 
 def typed_in_capitals(text: str) -> bool:
