@@ -113,3 +113,39 @@ def test_serve_falls_back_to_waitress_without_gunicorn(monkeypatch, index_dir, c
     server.serve({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)}, "127.0.0.1", 8000, workers=2, threads=3)
     assert calls == [{"host": "127.0.0.1", "port": 8000, "threads": 3, "ident": "boletines"}]
     assert "gunicorn no está instalado" in capsys.readouterr().err
+
+
+def _raw(port: int, request: bytes) -> tuple[str, dict, str]:
+    """(status line, headers, body) of a raw request, as a browser or a fuzzer may send it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return lines[0], headers, body.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", "414"),
+    (b"GARBAGE\r\n\r\n", "400"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", "400"),
+])
+def test_errors_the_server_answers_itself_are_the_sites_own(server, request_bytes, status):
+    port, _, _ = server
+    line, headers, body = _raw(port, request_bytes)
+    assert line.split()[1] == status
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
+    assert 'lang="es"' in body and "Ir a la página de búsqueda" in body and "Bad Request" not in body
+
+
+def test_a_long_query_the_page_can_send_reaches_the_app(server):
+    port, _, _ = server
+    query = ("“ñ”—" * 125)  # 500 characters the search box accepts, 4,250 once escaped in the URL
+    from urllib.parse import quote
+    line, headers, body = _raw(port, f"GET /?q={quote(query)}&agencia=SSO HTTP/1.1\r\nHost: x\r\n"
+                                     f"Connection: close\r\n\r\n".encode())
+    assert line.split()[1] == "200" and "Boletines" in body

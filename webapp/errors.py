@@ -9,8 +9,13 @@ from indexer.store import IndexBusy, IndexDamaged, NoIndex
 
 TITLES = {
     400: "Solicitud no válida",
+    403: "Solicitud rechazada",
     404: "Página no encontrada",
     405: "Método no permitido",
+    414: "Dirección demasiado larga",
+    417: "Solicitud no válida",
+    431: "Solicitud demasiado grande",
+    501: "Solicitud no admitida",
     500: "Algo salió mal",
     503: "El buscador aún no está listo",
 }
@@ -18,6 +23,12 @@ MESSAGES = {
     404: "La dirección que abrió no existe en este buscador.",
     405: "Esta dirección no acepta ese tipo de solicitud.",
     400: "La solicitud no es válida.",
+    403: "El servidor rechazó esta solicitud.",
+    414: ("La dirección es demasiado larga para el servidor. Acorte la búsqueda; para encontrar de dónde salió "
+          "un párrafo, péguelo en «¿De dónde salió este texto?»."),
+    417: "La solicitud no es válida.",
+    431: "La solicitud lleva encabezados demasiado grandes para el servidor.",
+    501: "El servidor no admite esa forma de enviar la solicitud.",
     500: "Ocurrió un error inesperado. Inténtelo de nuevo en unos momentos.",
 }
 DAMAGED = ("El índice de boletines está dañado y no se puede leer. Quien administra el sitio debe "
@@ -35,6 +46,23 @@ def _respond(status: int, message: str, title: str | None = None):
         return jsonify({"error": message}), status
     title = title or TITLES.get(status, "Error")
     return render_template("error.html", status=status, title=title, message=message), status
+
+
+def server_error_page(app, status: int) -> bytes:
+    """The whole HTTP response for an error the server answers before the app sees the request (a request
+    line too long, a malformed request): the site's own Spanish error page, with its security headers."""
+    from . import SECURITY_HEADERS
+
+    title, message = TITLES.get(status, "Solicitud no válida"), MESSAGES.get(status, MESSAGES[400])
+    try:
+        with app.test_request_context("/"):
+            body = render_template("error.html", status=status, title=title, message=message).encode("utf-8")
+    except Exception:  # never fail while answering a failure: a plain page instead
+        body = (f"<!doctype html><html lang=\"es\"><meta charset=\"utf-8\"><title>{title}</title>"
+                f"<h1>{title}</h1><p>{message}</p><p><a href=\"/\">Ir a la página de búsqueda</a></p>").encode("utf-8")
+    head = [f"HTTP/1.1 {status} {title}", "Connection: close", "Content-Type: text/html; charset=utf-8",
+            f"Content-Length: {len(body)}", *(f"{name}: {value}" for name, value in SECURITY_HEADERS.items())]
+    return "\r\n".join(head).encode("latin-1", "replace") + b"\r\n\r\n" + body
 
 
 def register(app) -> None:

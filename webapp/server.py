@@ -14,6 +14,9 @@ import sys
 from indexer.config import DEFAULT_WORKERS
 
 GRACEFUL_SECONDS = 5  # a stop (Ctrl+C, SIGTERM) lets running requests finish for at most this long
+# gunicorn's longest request line (its default is 4094): a 500-character query of accented words, with
+# filters, fits; longer ones get the Spanish 414 page below.
+LIMIT_REQUEST_LINE = 8190
 
 
 def serve(config: dict, host: str, port: int, workers: int = DEFAULT_WORKERS, threads: int = 8) -> None:
@@ -35,6 +38,7 @@ def serve(config: dict, host: str, port: int, workers: int = DEFAULT_WORKERS, th
                 "preload_app": True,  # the code is imported once; each worker opens the index itself
                 "proc_name": "boletines",
                 "loglevel": "warning",
+                "limit_request_line": LIMIT_REQUEST_LINE,
                 "errorlog": "-",
             }
             for key, value in settings.items():
@@ -43,9 +47,25 @@ def serve(config: dict, host: str, port: int, workers: int = DEFAULT_WORKERS, th
         def load(self):
             from . import create_app
 
-            return create_app(config)
+            app = create_app(config)
+            _answer_server_errors_in_spanish(app)
+            return app
 
     Server().run()
+
+
+def _answer_server_errors_in_spanish(app) -> None:
+    """gunicorn answers requests it cannot parse (414, 400, 431…) itself, with an English page and none of
+    the site's headers. Its workers write those pages through `gunicorn.util.write_error`: point that to
+    the site's own error page (`errors.server_error_page`)."""
+    from gunicorn import util
+
+    from .errors import server_error_page
+
+    def write_error(sock, status_int, reason, mesg):
+        util.write_nonblock(sock, server_error_page(app, int(status_int)))
+
+    util.write_error = write_error
 
 
 def _serve_waitress(config: dict, host: str, port: int, threads: int) -> None:
