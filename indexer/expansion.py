@@ -126,7 +126,7 @@ def corrected_queries(original: str, found: Expansions) -> dict | None:
         between = original[last:start]
         searched.append(between)
         literal.append(between)
-        better = found.corrected.get(word)
+        better = found.corrected.get(word) or found.corrected.get(word.lower())  # a caps-lock query is read lower-case
         inside = original[:start].count('"') % 2 == 1
         in_phrase = in_phrase or (better is not None and inside)
         searched.append(better or word)

@@ -25,6 +25,7 @@ MORE_COMMON = 10  # … of a word at least this many times more common
 SOUND_COST = 0.3  # a spelling that sounds the same (vacunasion/vacunacion) is nearly free
 BEST_ONLY_WITHIN = 0.5  # keep candidates costing at most this much more than the best one
 MAX_CANDIDATES = 3
+ACRONYM_LETTERS = 5  # a word typed in capitals up to this long is taken for an acronym, never corrected
 CONFIDENT_SHARE = 0.75  # a correction is shown outright when it holds this share of the candidates' bulletins
 _CACHE = 4096
 
@@ -111,12 +112,12 @@ def corrections(searcher, word: str) -> tuple[list[Candidate], bool, bool]:
     """(what a possibly misspelt word probably means, best first; whether the first is confident;
     whether some bulletin has the word as typed).
 
-    Empty for a word the bulletins use often enough, for acronyms typed in capitals and for
+    Empty for a word the bulletins use often enough, for short words typed in capitals (acronyms) and for
     anything that is not a plain word. A word some bulletin has keeps only candidates clearly more
     common than it. The first candidate is confident when the word is nowhere in the index and the
     candidate holds most of the candidates' bulletins.
     """
-    if word.isupper() and len(word) > 1:
+    if word.isupper() and len(word) <= ACRONYM_LETTERS:  # "SSO", "CDMX": an acronym, not a misspelling
         return [], False, True
     term = fold_keep_enye(word)
     if not (3 <= len(term) <= MAX_WORD and term.isalpha()) or fold(term) in stopwords():

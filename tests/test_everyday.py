@@ -144,3 +144,9 @@ def test_everyday_pairs_agree_over_the_real_corpus(real_index):
     results = everyday.evaluate(SearchEngine(real_index), everyday.load_pairs(path))
     share = sum(r.agrees for r in results) / len(results)
     assert share >= everyday.TARGET, [r.pair for r in results if not r.agrees]
+
+
+def test_a_long_word_in_capitals_is_corrected_like_any_word(engine):
+    response = _search(engine, "VACUNASION NINOS")
+    assert response["total"] == 7 and response["corrected"]["query"] == "vacunación NINOS"
+    assert _search(engine, "VACUNASION")["corrected"]["query"] == "vacunación"
