@@ -25,6 +25,10 @@ REAL_QUERIES = [
     "vacun*", "dengue OR zika", "salud -covid", "secretaría de educación pública", "versión estenográfica",
     "medicamentos", "pueblos indígenas", "sarampión", "cáncer", "agua potable", "seguridad", "migrantes",
     "economía", "vacunasion", "a" * 500, "zzzzqqq", "1900", "niñas y niños",
+    # as people type: no ñ or accents, caps lock, a year, compounds joined or split, a pasted sentence
+    "vacunacion ninos", "SALUD PUBLICA", "PEQUENAS", "covid oaxaca 2021", "dengue marzo 2020", "covid19",
+    "#SaludMental", "lopez gatell", "IMSSBienestar", "sars cov 2", "p*", "co*", "senor presidente",
+    "El presidente informó que la vacunación contra la influenza comenzará en octubre en todo el país.",
 ]
 
 

@@ -149,14 +149,18 @@ class SqliteFts5:
                 pieces.append('"' + piece.replace('"', '""') + '"')
         return " ".join(pieces)
 
-    def search(self, query: str, limit: int = 10) -> list[list[str]]:
+    def search(self, query: str, limit: int = 10, title_weight: float = 1.0,
+               any_word_fallback: bool = False) -> list[list[str]]:
+        """Every word required; with `any_word_fallback`, any word when no file has them all."""
         expression = self.match_expression(query)
         if not expression:
             return []
         if self._db is None:
             self._db = sqlite3.connect(self.db_path, check_same_thread=False)
-        rows = self._db.execute("SELECT path FROM bulletin WHERE bulletin MATCH ? ORDER BY bm25(bulletin) LIMIT ?",
-                                (expression, limit)).fetchall()
+        sql = f"SELECT path FROM bulletin WHERE bulletin MATCH ? ORDER BY bm25(bulletin, 0.0, {title_weight:g}, 1.0) LIMIT ?"
+        rows = self._db.execute(sql, (expression, limit)).fetchall()
+        if not rows and any_word_fallback:
+            rows = self._db.execute(sql, (expression.replace('" "', '" OR "'), limit)).fetchall()
         return [[path] for (path,) in rows]
 
     def close(self) -> None:
