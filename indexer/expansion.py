@@ -7,7 +7,7 @@ the word to match (`query.alternatives`), so bulletins with what was typed rank 
 """
 from __future__ import annotations
 
-from . import suggest, synonyms, typos
+from . import prefixes, suggest, synonyms, typos
 from .analysis import word_spans
 from .query import Clause, ParsedQuery, Phrase, Word
 from .query.alternatives import ACRONYM, SYNONYM, TYPO, Alternative, Expansions, key
@@ -46,6 +46,10 @@ def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_
             alternatives += [Alternative(words, SYNONYM_BOOST, SYNONYM) for words in synonyms.synonyms(word)]
         if alternatives:
             found.alternatives[key(word)] = alternatives
+    for clause in parsed.positive:  # a prefix is searched as its commonest words
+        for option in clause.options:
+            if isinstance(option, Word) and option.prefix:
+                found.prefixes[key(option.text)] = prefixes.expand(searcher, option.text)
     if typo_tolerance:
         for words in typed_phrases(parsed):
             _correct_phrase(searcher, words, found)

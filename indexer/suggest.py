@@ -154,6 +154,11 @@ def _per_generation(cache: dict, reader, make):
     return value
 
 
+def built_vocabulary(reader) -> Vocabulary | None:
+    """The generation's vocabulary when it is already built, else None (never builds it)."""
+    return _vocabularies.get(generation_key(reader))
+
+
 def vocabulary(searcher) -> Vocabulary:
     """The generation's vocabulary, computed on first use (about a second per 100,000 words)."""
     reader = searcher.reader()
