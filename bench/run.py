@@ -44,6 +44,7 @@ from pathlib import Path
 
 from indexer import store
 from indexer.build import build, update
+from indexer.evaluation.completion import cold_prefix_latency
 
 from . import corpus as corpora
 from .baselines import Fts5Bench, WhooshBench
@@ -224,6 +225,9 @@ def bench_corpus(name: str, corpus: Path, work: Path, sets: dict[str, list[Bench
     result["search"] = measured.pop("page")
     result["sets"] = {n: ({"skipped": qs} if isinstance(qs, str) else measured[n])
                       for n, qs in sets.items() if n != "page"}
+    if kind == "dev":
+        say("cold prefix queries, a fresh engine each …")
+        result["cold_prefix"] = cold_prefix_latency(index_dir)
 
     page, common = sets["page"], sets.get("common")
     if args.web_seconds > 0:

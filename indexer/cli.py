@@ -256,6 +256,8 @@ def search_command(query, index, agencies, date_from, date_to, sort, page, limit
         click.echo(f"Ningún boletín contiene todas las palabras: se muestran los que tienen más ({partial['needed']} de "
                    f"{partial['words']})." if partial["fallback"] else
                    f"Se muestran también boletines con {partial['needed']} de las {partial['words']} palabras.")
+    for short in (response.get("prefixes") or {}).get("short", []):
+        click.echo(f"{short}* no se buscó: escriba al menos dos letras antes del asterisco.")
     for rank, hit in enumerate(response["hits"], start=(page - 1) * limit + 1):
         details = " · ".join(x for x in [hit["date"] or "sin fecha", ", ".join(hit["agencies"]), hit["number"] or ""] if x)
         click.echo(f"\n{rank}. {hit['title']}\n   {details}\n   {shown_path(hit['path'])}")

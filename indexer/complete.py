@@ -9,7 +9,6 @@ counts cached per index generation.
 """
 from __future__ import annotations
 
-import bisect
 import re
 import threading
 import time
@@ -20,51 +19,80 @@ from collections import OrderedDict
 from . import postings, suggest
 from .analysis import fold, fold_keep_enye, index_term, is_acronym, stopwords, word_spans
 
-CANDIDATES = 40  # the most frequent words with the prefix that are ranked by context
+CANDIDATES = 40  # the most topical words with the prefix (see `suggest.Vocabulary`)
+CONTEXT_CANDIDATES = 24  # … of which so many are ranked by the words typed before
 PHRASE_COUNTS = 10  # candidates (those most often in the same bulletins as the word before) given a phrase count
-BUDGET_S = 0.15  # phrase counts not computed within this time count as 0 (they are cached for next time)
+BUDGET_S = 0.06  # phrase counts not computed within this time count as 0 (they are cached for next time)
 SAMPLE_DOCS = 3  # bulletins read to tell apart forms of one stem
 SAMPLE_CHARS = 30000
 MIN_SHARE = 0.01  # a word needs this share of the commonest candidate's bulletins (junk is rare)
 MIN_DOCS = 1  # … and at least this many bulletins
 TITLE_COMPLETIONS = 3
+TITLE_READ = 30  # titles read for them
+TITLE_SHARED = 2  # a title phrase completing a lone word must begin this many titles' phrases
 MAX_PREFIX = 100
 _SENTENCE_END = ".:;!?¿¡|»«\"“”()[]"
 _CACHE = 4000
+
+# Words of speech that fill transcripts but that nobody searches for (the stopwords are left out too).
+FUNCTION_WORDS = frozenset("""
+acá adonde ahi ahora alguien algun alguna algunas alguno algunos alla alli aqui asi aun aunque bien bueno
+buenas buenos cada casi cierto cierta claro como cual cuales cualquier cuando cuanto cuanta cuantos cuantas
+dentro despues donde entonces esto estamos estan estar estoy este hacia hemos incluso mientras misma mismas
+mismo mismos mucha muchas mucho muchos nada nadie ni ningun ninguna ninguno no nosotros nosotras nuestra nuestras
+nuestro nuestros nunca otra otras otro otros pues quiza sino solo tal tambien tampoco tan tanta tantas tanto
+tantos toda todas todavia todo todos usted ustedes vamos verdad voy vez
+""".split())
 
 _counts: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
 def completions(searcher, prefix: str, limit: int = 8) -> list[str]:
-    """Ways to finish what is being typed: title phrases first, then words, best first."""
+    """Ways to finish what is being typed, best first: the best word, title phrases, other words.
+
+    The words typed before are shown as the bulletins write them ("vacunacion n" → "vacunación niños").
+    """
     prefix = (prefix or "")[:MAX_PREFIX]
     spans = list(word_spans(prefix))
     if not spans or not prefix[-1:].isalnum():
         return []
     start, _, last = spans[-1]
-    head = prefix[:start]
-    folded = fold_keep_enye(last)
-    if len(folded) < 2:
-        return []
     before = [w for _, _, w in spans[:-1]]
+    folded = fold_keep_enye(last)
+    if len(folded) < (1 if _context(before) else 2):  # after a word, one letter is enough
+        return []
+    head = _written(searcher, prefix[:start].lower() if prefix.isupper() else prefix[:start])
     words = [head + suggest.surface_form(searcher, term) for term in _ranked_words(searcher, folded, before, limit)]
     titles = []
     if len(folded) >= (3 if before else 4):  # a title search needs a few letters
-        titles = _clean_titles(prefix, suggest.title_phrases(searcher, prefix, TITLE_COMPLETIONS))
+        titles = _common_titles(prefix, TITLE_SHARED if not before else 1, searcher)
     out: list[str] = []
-    for text in titles + words:
-        if text.lower() != prefix.lower() and text.lower() not in (o.lower() for o in out):
+    for text in words[:1] + titles + words[1:]:
+        if fold(text) != fold(prefix) and fold(text) not in (fold(o) for o in out):
             out.append(text)
     return out[:limit]
 
 
+def _written(searcher, typed: str) -> str:
+    """Typed words in lowercase without accents shown as the bulletins write them; others as typed."""
+    out, last = [], 0
+    for start, end, word in word_spans(typed):
+        out.append(typed[last:start])
+        plain = word.islower() and word.isascii() and word.isalpha()
+        form = suggest.surface_form(searcher, word) if plain and fold(word) not in stopwords() else word
+        out.append(form if fold(form) == fold(word) else word)
+        last = end
+    out.append(typed[last:])
+    return "".join(out)
+
+
 def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[str]:
     vocab = suggest.vocabulary(searcher)
-    found = vocab.starting_with(folded, CANDIDATES)
+    found = [t for t in vocab.starting_with(folded, CANDIDATES, topical=True) if not _function_word(t)]
     if not found:
         return []
-    docs = {term: _docs(vocab, term) for term in found}
+    docs = {term: vocab.frequency(term) for term in found}
     top = max(docs.values())
     clean = [t for t in found if _is_clean(t, folded) and docs[t] >= max(MIN_DOCS, MIN_SHARE * top)]
     context = _context(before)
@@ -72,16 +100,20 @@ def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[
         return clean[:limit]
     previous, slop, word = context
     reader = searcher.reader()
+    clean = clean[:CONTEXT_CANDIDATES]
     # bulletins having both words (cheap set intersections) pick the few worth a phrase count
     stems = {t: index_term(t) for t in clean}
-    mine = _ids(reader, previous)
-    both = {stem: (int(np.intersect1d(mine, _ids(reader, stem), assume_unique=True).size) if len(mine) else 0)
-            for stem in set(stems.values())}
-    counted = set(sorted(both, key=lambda stem: -both[stem])[:PHRASE_COUNTS])
+    mine = _ids(reader, "body", previous)
+    both = {t: (int(np.intersect1d(mine, _ids(reader, "exact", t), assume_unique=True).size) if len(mine) else 0)
+            for t in clean}
+    best_of_stem: dict[str, str] = {}
+    for t in sorted(clean, key=lambda t: -both[t]):
+        best_of_stem.setdefault(stems[t], t)
+    counted = set(list(best_of_stem)[:PHRASE_COUNTS])
     together = {}
     deadline = time.perf_counter() + BUDGET_S
     for t in clean:
-        if stems[t] in counted and both[stems[t]]:
+        if stems[t] in counted and both[t]:
             found = _together(reader, previous, stems[t], slop, cached_only=time.perf_counter() > deadline)
             together[t] = len(found)
         else:
@@ -92,8 +124,19 @@ def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[
     if seen:  # a form never written there, beside one that is ("salud mentalidad"), is left out
         written = {index_term(t) for t in seen}
         clean = [t for t in clean if t in seen or index_term(t) not in written]
-    # words seen after the typed ones first (most bulletins first), then the others by frequency
-    return sorted(clean, key=lambda t: (-together[t], -seen.get(t, 0), -docs[t]))[:limit]
+    if any(together.values()):  # a word the bulletins write after the typed ones beats those they never do
+        clean = [t for t in clean if together[t]]
+    order = {t: i for i, t in enumerate(clean)}  # most topical first
+    # words written after the typed ones first (in most bulletins first), then the others as topical
+    return sorted(clean, key=lambda t: (-together[t], -seen.get(t, 0), order[t]))[:limit]
+
+
+def _function_word(term: str) -> bool:
+    """Stopwords, the function words of speech ("dentro", "nosotros"), adverbs in -mente and words of one or two letters:
+    never what is searched for."""
+    folded = fold(term)
+    adverb = len(folded) > 7 and folded.endswith("mente")  # "obviamente", "precisamente"
+    return len(folded) < 3 or adverb or folded in stopwords() or folded in FUNCTION_WORDS
 
 
 def _written_after(searcher, reader, word: str, previous: str, slop: int, folded: str, clean: list[str]) -> dict:
@@ -127,11 +170,6 @@ def _written_after(searcher, reader, word: str, previous: str, slop: int, folded
     return counts
 
 
-def _docs(vocab, term: str) -> int:
-    i = bisect.bisect_left(vocab.terms, term)
-    return vocab.freqs[i] if i < len(vocab.terms) and vocab.terms[i] == term else 0
-
-
 def _is_clean(term: str, typed: str) -> bool:
     """A word, or a compound whose extra characters are letters ("covid-19" for "covid-", not "covid-1919")."""
     if term.isalpha():
@@ -154,13 +192,13 @@ def _context(before: list[str]) -> tuple[str, int, str] | None:
     return None
 
 
-def _ids(reader, stem: str):
-    """Sorted document numbers holding a body term (cached per index generation)."""
-    key = (suggest.generation_key(reader), "ids", stem)
+def _ids(reader, field: str, term: str):
+    """Sorted document numbers holding a term (cached per index generation)."""
+    key = (suggest.generation_key(reader), "ids", field, term)
     with _lock:
         cached = _counts.get(key)
     if cached is None:
-        cached = np.unique(postings.term_postings(reader, "body", stem)[0])
+        cached = np.unique(postings.term_postings(reader, field, term)[0])
         with _lock:
             _counts[key] = cached
     return cached
@@ -179,6 +217,18 @@ def _together(reader, previous: str, stem: str, slop: int, cached_only: bool = F
         while len(_counts) > _CACHE:
             _counts.popitem(last=False)
     return docs
+
+
+def _common_titles(prefix: str, shared: int, searcher) -> list[str]:
+    """Up to TITLE_COMPLETIONS title phrases, each beginning at least `shared` titles' phrases, commonest first."""
+    if shared <= 1:
+        return _clean_titles(prefix, suggest.title_phrases(searcher, prefix, TITLE_COMPLETIONS))
+    found = _clean_titles(prefix, suggest.title_phrases(searcher, prefix, TITLE_READ, TITLE_READ))
+    counts: dict[str, int] = {}
+    for phrase in found:
+        counts[phrase.lower()] = counts.get(phrase.lower(), 0) + 1
+    common = sorted((p for p in counts if counts[p] >= shared), key=lambda p: -counts[p])
+    return common[:TITLE_COMPLETIONS]
 
 
 def _clean_titles(prefix: str, phrases: list[str]) -> list[str]:

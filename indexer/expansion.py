@@ -7,7 +7,9 @@ the word to match (`query.alternatives`), so bulletins with what was typed rank 
 """
 from __future__ import annotations
 
-from . import suggest, synonyms, typos
+from dataclasses import replace
+
+from . import prefixes, suggest, synonyms, typos
 from .analysis import enye_spellings, word_spans
 from .query import Clause, ParsedQuery, Phrase, Word
 from .query.alternatives import ACRONYM, SYNONYM, TYPO, Alternative, Expansions, key
@@ -73,6 +75,10 @@ def expand(searcher, parsed: ParsedQuery, typo_tolerance: bool = True, synonyms_
                                  if a.words != (word,) and a not in alternatives]
         if alternatives:
             found.alternatives[key(word)] = alternatives
+    for clause in parsed.positive:  # a prefix is searched as its commonest words
+        for option in clause.options:
+            if isinstance(option, Word) and option.prefix:
+                found.prefixes[key(option.text)] = prefixes.expand(searcher, option.text)
     if typo_tolerance:
         for words in typed_phrases(parsed):
             _correct_phrase(searcher, words, found)
@@ -111,7 +117,7 @@ def without_meanings(parsed: ParsedQuery, found: Expansions) -> ParsedQuery:
         return isinstance(option, Word) and any(a.kind != TYPO for a in found.of(option.text))
 
     clauses = [Clause([o for o in c.options if not explained(o)], c.negated) for c in parsed.clauses]
-    return ParsedQuery([c for c in clauses if c.options], parsed.agencies, parsed.date_from, parsed.date_to)
+    return replace(parsed, clauses=[c for c in clauses if c.options])
 
 
 def corrected_queries(original: str, found: Expansions) -> dict | None:

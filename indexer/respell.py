@@ -9,6 +9,7 @@ its parts in a row); a joined word the bulletins write apart ten times more ofte
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .analysis import fold_keep_enye
 from .query import Clause, ParsedQuery, Phrase, Word
@@ -36,7 +37,7 @@ def respell(reader, parsed: ParsedQuery) -> ParsedQuery:
             clause, used = joined
             out.append(clause)
             i += used
-    return ParsedQuery(out, parsed.agencies, parsed.date_from, parsed.date_to, parsed.period)
+    return replace(parsed, clauses=out)
 
 
 def _docs(reader, word: str) -> int:

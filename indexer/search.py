@@ -64,6 +64,16 @@ def _without_title(body: str, title: str) -> str:
     return body
 
 
+def _prefix_notice(parsed, expansions) -> dict | None:
+    """{"short": one-letter prefixes left out, "bounded": [{"prefix", "words", "total"}] of prefixes
+    searched as their commonest words only (`prefixes`)}, or None when there is nothing to say."""
+    bounded = [{"prefix": w.prefix, "words": len(w.exact), "total": w.total}
+               for w in expansions.prefixes.values() if w.bounded]
+    if not (parsed.short_prefixes or bounded):
+        return None
+    return {"short": list(parsed.short_prefixes), "bounded": bounded}
+
+
 def _reads_index(method):
     """Tell a damaged index (IndexDamaged: the page says to rebuild) from a bug when a read fails."""
 
@@ -191,6 +201,7 @@ class SearchEngine:
             "period": None if period is None else {
                 "period": period.key, "from": period.start.isoformat(), "to": period.end.isoformat(),
                 "count": len(hits_set & in_period), "words": list(period.words)},
+            "prefixes": _prefix_notice(parsed, expansions),
         }
         unexplained = expansion.without_meanings(parsed, expansions)  # "ssa" is an acronym, not a typo of "sso"
         if response["corrected"] is None and not unexplained.is_empty() and (
@@ -209,7 +220,10 @@ class SearchEngine:
 
         expansions = expansion.expand(searcher, parsed)
         q = to_whoosh(parsed, expansions=expansions)
-        matched = data.all_docs if parsed.is_empty() else self._docset(gen, searcher, q) & data.all_docs
+        if parsed.is_empty():  # a query of one-letter prefixes alone ("p*") matches nothing: see the notice
+            matched = frozenset() if parsed.short_prefixes else data.all_docs
+        else:
+            matched = self._docset(gen, searcher, q) & data.all_docs
         by_agency = self._agency_filter(data, agencies)
         by_date = self._date_filter(gen, date_from, date_to)
         filters = {"agency": by_agency, "date": by_date}

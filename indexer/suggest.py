@@ -19,6 +19,8 @@ import threading
 import time
 from collections import Counter
 
+import numpy as np
+
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -36,6 +38,8 @@ _CACHED_GENERATIONS = 2
 MAX_WORD = 30
 BUDGET_SECONDS = 0.25
 
+TOPICAL = 2.0  # how much clustering in few bulletins counts against plain frequency (see `Vocabulary`)
+
 _VOWELS = {"a": "aáàä", "e": "eéèë", "i": "iíìï", "o": "oóòö", "u": "uúùü"}
 
 
@@ -44,35 +48,86 @@ def _text(term) -> str:
 
 
 class Vocabulary:
-    """The words of one index generation with their frequencies, sorted for prefix lookups."""
+    """The words of one index generation with their frequencies, sorted for prefix lookups.
+
+    Each word also has a topical weight (`topical`) for autocomplete: its document frequency, raised
+    by how much fewer bulletins hold it than its total count predicts if it were spread evenly over
+    the text (residual IDF, weighing long bulletins by their length). Topics cluster ("dengue" is
+    said many times in the bulletins about it); the chatter of long transcripts ("dentro",
+    "mentira") is spread thin over many of them.
+    """
 
     def __init__(self, reader):
-        counts: dict[str, int] = {}
+        counts: dict[str, list[int]] = {}
         for leaf, _ in reader.leaf_readers():  # segment by segment: several times faster than a merged walk
             for term, info in leaf.iter_field("exact"):
                 term = _text(term)
-                counts[term] = counts.get(term, 0) + info.doc_frequency()
+                seen = counts.get(term)
+                if seen is None:
+                    counts[term] = [info.doc_frequency(), int(info.weight())]
+                else:
+                    seen[0] += info.doc_frequency()
+                    seen[1] += int(info.weight())
         self.terms = sorted(counts)  # sorted, so the words with a prefix are a range
-        self.freqs = [counts[t] for t in self.terms]
+        self.freqs = [counts[t][0] for t in self.terms]
+        self.topical = _topical_weights(reader, np.array(self.freqs, dtype=np.float64),
+                                        np.array([counts[t][1] for t in self.terms], dtype=np.float64))
         self._top: dict[str, list[str]] = {}
         self.lock = threading.Lock()
 
-    def starting_with(self, prefix: str, limit: int) -> list[str]:
-        """The `limit` most frequent words starting with `prefix`, most frequent first."""
-        key = f"{limit}:{prefix}"
+    def _range(self, prefix: str) -> range:
+        return range(bisect.bisect_left(self.terms, prefix), bisect.bisect_left(self.terms, prefix + "\uffff"))
+
+    def starting_with(self, prefix: str, limit: int, topical: bool = False) -> list[str]:
+        """The `limit` most frequent (or, `topical`, most topical) words starting with `prefix`, best
+        first; with `topical`, an n typed may also be an ñ ("nin" → "niños")."""
+        key = f"{limit}:{int(topical)}:{prefix}"
         with self.lock:
             cached = self._top.get(key)
         if cached is not None:
             return cached
-        lo = bisect.bisect_left(self.terms, prefix)
-        hi = bisect.bisect_left(self.terms, prefix + "\uffff")
-        best = heapq.nlargest(limit, range(lo, hi), key=lambda i: (self.freqs[i], -i))
+        if topical:
+            rows = itertools.chain.from_iterable(self._range(p) for p in enye_spellings(prefix))
+            best = heapq.nlargest(limit, rows, key=lambda i: (self.topical[i], -i))
+        else:
+            best = heapq.nlargest(limit, self._range(prefix), key=lambda i: (self.freqs[i], -i))
         words = [self.terms[i] for i in best]
         with self.lock:
             if len(self._top) > 20000:
                 self._top.clear()
             self._top[key] = words
         return words
+
+    def frequency(self, term: str) -> int:
+        i = bisect.bisect_left(self.terms, term)
+        return self.freqs[i] if i < len(self.terms) and self.terms[i] == term else 0
+
+
+MAX_ENYE_SPELLINGS = 8
+
+
+def enye_spellings(prefix: str) -> list[str]:
+    """`prefix` with each n also read as ñ, as typed on a keyboard without it ("nin" → "nin", "niñ")."""
+    out = [""]
+    for ch in prefix:
+        out = [o + c for o in out for c in ((ch, "ñ") if ch == "n" else (ch,))][:MAX_ENYE_SPELLINGS]
+    return out
+
+
+def _topical_weights(reader, df: np.ndarray, cf: np.ndarray) -> np.ndarray:
+    """log2(df) + TOPICAL × log2(expected df / df), the expected df being that of a word with the same
+    total count placed at random positions of the text (Poisson per bulletin, by its length)."""
+    if not len(df):
+        return np.zeros(0)
+    from .derived import field_lengths
+
+    lengths = field_lengths(reader, "exact").astype(np.float64)
+    share = lengths[lengths > 0] / max(lengths.sum(), 1.0)
+    grid = np.exp(np.linspace(0.0, np.log(max(cf.max(), 2.0)), 256))
+    expected_on_grid = np.array([-np.expm1(-c * share).sum() for c in grid])
+    expected = np.interp(np.log(np.maximum(cf, 1.0)), np.log(grid), expected_on_grid)
+    df = np.maximum(df, 1.0)
+    return np.log2(df) + TOPICAL * np.log2(np.maximum(expected, df) / df)
 
 
 _vocabularies: dict[tuple, Vocabulary] = {}
@@ -97,6 +152,11 @@ def _per_generation(cache: dict, reader, make):
                     cache.pop(next(iter(cache)))
                 value = cache[key] = make()
     return value
+
+
+def built_vocabulary(reader) -> Vocabulary | None:
+    """The generation's vocabulary when it is already built, else None (never builds it)."""
+    return _vocabularies.get(generation_key(reader))
 
 
 def vocabulary(searcher) -> Vocabulary:
@@ -278,8 +338,9 @@ def did_you_mean(searcher, parsed, original: str, budget: float = BUDGET_SECONDS
 
 # --- autocomplete ---------------------------------------------------------------------------
 
-def title_phrases(searcher, typed: str, limit: int) -> list[str]:
-    """Continuations of `typed` found in the titles of the bulletins that best match it."""
+def title_phrases(searcher, typed: str, limit: int, titles: int | None = None) -> list[str]:
+    """Continuations of `typed` found in the titles (the best `titles`, 3 × `limit` by default) of
+    the bulletins that best match it, up to `limit`."""
     spans = list(word_spans(typed))
     words = [w for _, _, w in spans]
     needed = [fold(w) for w in words]
@@ -288,7 +349,7 @@ def title_phrases(searcher, typed: str, limit: int) -> list[str]:
     stem_prefix = os.path.commonprefix([last, index_term(words[-1])])  # "vacunacio" → "vacun"
     clauses = [wq.Term("title", index_term(w)) for w in content]
     clauses.append(wq.Prefix("title", stem_prefix if len(stem_prefix) >= 2 else last))
-    results = searcher.search(wq.And(clauses), limit=limit * 3)
+    results = searcher.search(wq.And(clauses), limit=titles or limit * 3)
     phrases = []
     for hit in results:
         title = hit.get("title") or ""

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from . import suggest
-from .analysis import fold, fold_keep_enye, index_term, stopwords
+from .analysis import fold, fold_keep_enye, index_term, stopwords, typed_term
 
 MAX_WORD = 30  # longer "words" are junk or pasted text: not looked up
 RARE = 3  # a word in at most this many bulletins (in any inflection) may be a misspelling
@@ -104,7 +104,7 @@ def typo_index(searcher) -> TypoIndex:
 
 def known_docs(reader, word: str) -> int:
     """Bulletins holding the word in some inflection or as written (the most of the three counts)."""
-    return max(reader.doc_frequency("exact", fold_keep_enye(word)), reader.doc_frequency("body", index_term(word)),
+    return max(reader.doc_frequency("exact", fold_keep_enye(word)), reader.doc_frequency("body", typed_term(word)),
                reader.doc_frequency("body", fold(word)))
 
 

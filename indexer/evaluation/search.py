@@ -43,6 +43,7 @@ from indexer import complete, store, suggest
 from indexer.analysis import word_spans
 from indexer.build import build, is_stale
 from indexer.evaluation import everyday
+from indexer.evaluation import completion
 from indexer.evaluation.baselines import SqliteFts5, WhooshDefault, read_corpus
 from indexer.search import SearchEngine, SearchRequest
 
@@ -482,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         first, p50, p95, n = completion_latency(systems[0], items)
         print(f"Autocompletado: {n} prefijos, p50 {p50:.1f} ms, p95 {p95:.1f} ms "
               f"(primera llamada de la generación, con el vocabulario: {first:.0f} ms)")
+        completion.report(systems[0].engine)
     for system in systems[1:]:
         system.close()
     return 0 if (ok and extra_ok and (ahead or args.only_ours)) or not args.check else 1

@@ -34,6 +34,7 @@ class Expansions:
     corrected: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, Alternative] = field(default_factory=dict)  # a quoted phrase with a word nowhere, corrected
     exact: dict[str, str] = field(default_factory=dict)  # a word typed without ñ → the form the bulletins write
+    prefixes: dict = field(default_factory=dict)  # typed prefix → the words it is searched as (`indexer.prefixes`)
 
     def of(self, word: str) -> list[Alternative]:
         return self.alternatives.get(key(word), [])
@@ -43,6 +44,9 @@ class Expansions:
 
     def of_phrase(self, words) -> Alternative | None:
         return self.phrases.get(key(" ".join(words)))
+
+    def of_prefix(self, word: str):
+        return self.prefixes.get(key(word))
 
     def __bool__(self) -> bool:
         return bool(self.alternatives or self.phrases)

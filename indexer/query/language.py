@@ -8,7 +8,7 @@
     "influensa"               this word only: no spelling correction, synonym or acronym expansion
     -dengue                   exclude
     dengue OR zika            either
-    vacun*                    prefix
+    vacun*                    prefix: the commonest words starting with "vacun" (two letters at least)
     agencia:IMSS              field filters: agencia:..., fecha:2023, fecha:2023-11,
     fecha:2023-01..2023-06    fecha:2023-11-30, fecha:DESDE..HASTA
 
@@ -27,6 +27,7 @@ from ..analysis import fold, is_acronym, stopwords, word_spans
 from .periods import TypedPeriod, find_period
 
 MAX_QUERY_CHARS = 500
+MIN_PREFIX_LETTERS = 2  # "p*" is not searched: the page asks for more letters
 
 _PIECE = re.compile(r'(-?)"([^"]*)("?)|(\S+)')
 _FIELD = re.compile(r"^(agencia|agency|fecha|date|año|ano|year):(.*)$", re.IGNORECASE)
@@ -60,6 +61,7 @@ class ParsedQuery:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     period: TypedPeriod | None = None  # a year or month typed among the words: ranked first, offered as a filter
+    short_prefixes: list[str] = field(default_factory=list)  # "p*": one letter is too few to search by
 
     @property
     def positive(self) -> list[Clause]:
@@ -107,7 +109,11 @@ def parse(text: str) -> ParsedQuery:
                 _add(parsed, Word(w), is_negated, pending_or)
                 pending_or = False
             last = words[-1]
-            option = Word(last, prefix=prefix and len(fold(last)) >= 2)
+            if prefix and len(fold(last)) < MIN_PREFIX_LETTERS:
+                parsed.short_prefixes.append(last)
+                pending_or = False
+                continue
+            option = Word(last, prefix=prefix)
         if option is not None:
             _add(parsed, option, is_negated, pending_or)
             pending_or = False

@@ -66,7 +66,13 @@ def _alternatives(options: list[wq.Query]) -> wq.Query:
 
 
 
-def prefix_query(word: str) -> wq.Query:
+def prefix_query(word: str, words=None) -> wq.Query:
+    """The words starting with `word`: those of `words` (`indexer.prefixes.PrefixWords`, the commonest
+    ones the index has), or, without it, every one (Whoosh expands the prefix itself)."""
+    if words is not None:
+        terms = [wq.Term("exact", t) for t in words.exact]
+        terms += [wq.Term("title", t, boost=knobs.TITLE_BOOST) for t in words.title]
+        return wq.Or(terms) if terms else wq.NullQuery
     return wq.Or([wq.Prefix("exact", fold_keep_enye(word)), wq.Prefix("title", fold(word), boost=knobs.TITLE_BOOST),
                   wq.Prefix("body", fold(word))])
 
@@ -103,7 +109,7 @@ def option_query(option, expansions: Expansions | None = None) -> wq.Query | Non
             return own
         return wq.Or([own, phrase_query(list(fixed.words), boost=fixed.boost)])
     if option.prefix:
-        return prefix_query(option.text)
+        return prefix_query(option.text, expansions.of_prefix(option.text) if expansions is not None else None)
     if expansions is None:
         return word_query(option.text)
     exact = expansions.exact_form(option.text)
