@@ -2,8 +2,8 @@
 
 The last word being typed is completed from the index vocabulary (`suggest.vocabulary`), keeping
 only words common enough next to the commonest one with that prefix (so "covi" never offers a
-misspelling such as "coviduti"). When words come before it, the candidates are ranked by how many
-bulletins have them right after those words, as the phrase search counts them; a title phrase is
+misspelling such as "coviduti"). When words come before it, the candidates are ranked by how closely
+they keep company with those words in the bulletins (and more when written right after them); a title phrase is
 offered only up to the end of its sentence. Every step is bounded: a few dozen candidates, and
 counts cached per index generation.
 """
@@ -21,6 +21,9 @@ from .analysis import fold, fold_keep_enye, index_term, is_acronym, stopwords, w
 
 CANDIDATES = 40  # the most topical words with the prefix (see `suggest.Vocabulary`)
 CONTEXT_CANDIDATES = 24  # … of which so many are ranked by the words typed before
+CONTEXT_WORDS = 3  # earlier content words a completion must be found with
+PHRASE_SHARE = 0.5  # a candidate right after the typed words in this share of their bulletins makes them a phrase
+ADJACENT_WEIGHT = 4.0  # a word written right after the typed ones in all their bulletins counts five times
 PHRASE_COUNTS = 10  # candidates (those most often in the same bulletins as the word before) given a phrase count
 BUDGET_S = 0.06  # phrase counts not computed within this time count as 0 (they are cached for next time)
 SAMPLE_DOCS = 3  # bulletins read to tell apart forms of one stem
@@ -101,9 +104,12 @@ def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[
     previous, slop, word = context
     reader = searcher.reader()
     clean = clean[:CONTEXT_CANDIDATES]
-    # bulletins having both words (cheap set intersections) pick the few worth a phrase count
+    # The words typed before are a bag, not a phrase ("mineros sabi" means Sabinas, written far from
+    # "mineros"): a candidate ranks by the bulletins holding it beside every earlier word, counted as
+    # together² / its own bulletins (a word found mostly with them beats a common one found anywhere), more
+    # in the share of them where it is written right after the last typed word (a phrase).
     stems = {t: index_term(t) for t in clean}
-    mine = _ids(reader, "body", previous)
+    mine = _context_ids(reader, before)
     both = {t: (int(np.intersect1d(mine, _ids(reader, "exact", t), assume_unique=True).size) if len(mine) else 0)
             for t in clean}
     best_of_stem: dict[str, str] = {}
@@ -124,11 +130,27 @@ def _ranked_words(searcher, folded: str, before: list[str], limit: int) -> list[
     if seen:  # a form never written there, beside one that is ("salud mentalidad"), is left out
         written = {index_term(t) for t in seen}
         clean = [t for t in clean if t in seen or index_term(t) not in written]
-    if any(together.values()):  # a word the bulletins write after the typed ones beats those they never do
-        clean = [t for t in clean if together[t]]
+    if any(both[t] and together[t] >= PHRASE_SHARE * both[t] for t in clean):
+        clean = [t for t in clean if together[t]]  # a set phrase ("salud mental"): only what follows the words
+    elif any(both.values()):  # a word never found with the typed ones is not offered after them
+        clean = [t for t in clean if both[t]]
     order = {t: i for i, t in enumerate(clean)}  # most topical first
-    # words written after the typed ones first (in most bulletins first), then the others as topical
-    return sorted(clean, key=lambda t: (-together[t], -seen.get(t, 0), order[t]))[:limit]
+
+    def affinity(t: str) -> float:
+        own = max(1, vocab.frequency(t))
+        return both[t] * both[t] / own * (1 + ADJACENT_WEIGHT * together[t] / max(1, both[t]))
+
+    return sorted(clean, key=lambda t: (-affinity(t), -seen.get(t, 0), order[t]))[:limit]
+
+
+def _context_ids(reader, before: list[str]):
+    """Bulletins holding every content word typed before (the last `CONTEXT_WORDS` of them)."""
+    words = [w for w in before if not (fold(w) in stopwords() and not is_acronym(w))][-CONTEXT_WORDS:]
+    ids = None
+    for w in words:
+        mine = _ids(reader, "body", index_term(w))
+        ids = mine if ids is None else np.intersect1d(ids, mine, assume_unique=True)
+    return ids if ids is not None else np.empty(0, dtype=np.int64)
 
 
 def _function_word(term: str) -> bool:

@@ -90,3 +90,15 @@ def test_page_shows_the_prefix_notice(tmp_path_factory, engine):
     app = create_app({"TESTING": True, "INDEX_DIR": str(engine.index_dir)})
     html = app.test_client().get("/", query_string={"q": "p*"}).get_data(as_text=True)
     assert "escriba al menos dos letras" in html
+
+
+def test_words_typed_before_are_a_bag_not_a_phrase(tmp_path_factory):
+    """"mineros sabi": Sabinas is written far from "mineros", in the bulletins about them; "sabido" is common
+    everywhere. The word kept company with the typed ones comes first."""
+    bulletins = {f"m/mina-{i}.txt": f"Rescate en la mina {i}\n\nLos mineros atrapados en la mina de Sabinas, "
+                                    f"Coahuila, reciben apoyo; familias de los trabajadores esperan." for i in range(3)}
+    bulletins.update({f"c/conferencia-{i}.txt": f"Conferencia {i}\n\nEs sabido que los mineros y los maestros "
+                                                f"trabajan; ya es sabido, se ha sabido siempre." for i in range(2)})
+    bulletins.update({f"o/otro-{i}.txt": f"Nota {i}\n\nComo es sabido, la economía crece." for i in range(20)})
+    engine = engine_over(tmp_path_factory, "bag", bulletins)
+    assert engine.suggest("mineros sabi")[0].lower() == "mineros sabinas"
