@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from . import suggest
-from .analysis import fold, fold_keep_enye, index_term
+from .analysis import enye_spellings, fold, fold_keep_enye, index_term
 
 MAX_WORDS = 48
 MIN_LETTERS = 2  # `p*` would be every word with a p: the page asks for more letters instead
@@ -52,12 +52,12 @@ def expand(searcher, typed: str, limit: int = MAX_WORDS) -> PrefixWords:
         return cached
     vocab = suggest.built_vocabulary(reader)
     if vocab is not None:
-        rows = [i for p in suggest.enye_spellings(prefix) for i in vocab._range(p)]
+        rows = [i for p in enye_spellings(prefix) for i in vocab._range(p)]
         total = len(rows)
         exact = tuple(vocab.terms[i] for i in heapq.nlargest(limit, rows, key=lambda i: (vocab.freqs[i], -i)))
     else:  # a one-shot search: walk just this prefix's terms
         counts: dict[str, int] = {}
-        for spelling in suggest.enye_spellings(prefix):
+        for spelling in enye_spellings(prefix):
             for leaf, _ in reader.leaf_readers():
                 for term, info in leaf.iter_prefix("exact", spelling):
                     term = suggest._text(term)

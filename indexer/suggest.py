@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import fold, fold_keep_enye, index_term, stopwords, word_spans
+from .analysis import enye_spellings, fold, fold_keep_enye, index_term, stopwords, word_spans
 from .query import Word
 
 RARE = 2  # a known word this rare may be a misspelling some bulletin shares ("vacunasion")
@@ -101,17 +101,6 @@ class Vocabulary:
     def frequency(self, term: str) -> int:
         i = bisect.bisect_left(self.terms, term)
         return self.freqs[i] if i < len(self.terms) and self.terms[i] == term else 0
-
-
-MAX_ENYE_SPELLINGS = 8
-
-
-def enye_spellings(prefix: str) -> list[str]:
-    """`prefix` with each n also read as ñ, as typed on a keyboard without it ("nin" → "nin", "niñ")."""
-    out = [""]
-    for ch in prefix:
-        out = [o + c for o in out for c in ((ch, "ñ") if ch == "n" else (ch,))][:MAX_ENYE_SPELLINGS]
-    return out
 
 
 def _topical_weights(reader, df: np.ndarray, cf: np.ndarray) -> np.ndarray:
